@@ -1,0 +1,124 @@
+import Foundation
+
+/// The lessons qlearn can find: `./Lessons` and any `--lessons DIR`, in course order.
+public struct Course: Sendable {
+  public var lessons: [Lesson]
+  /// Files that did not decode, with their diagnostics.
+  public var failures: [(file: String, error: LessonError)]
+  /// Lessons whose id an earlier file already took (the earlier one is kept).
+  public var duplicates: [(lesson: Lesson, firstFile: String)]
+
+  /// `Lessons/` in the current directory, then beside the executable's package (so `qlearn` works from anywhere in a
+  /// checkout), then `QLEARN_LESSONS`.
+  public static func defaultDirectories(environment: [String: String] = ProcessInfo.processInfo.environment) -> [URL] {
+    var result: [URL] = []
+    if let own = environment["QLEARN_LESSONS"], !own.isEmpty { result.append(URL(fileURLWithPath: own)) }
+    let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Lessons")
+    result.append(cwd)
+    if let packaged = Bundle.main.executableURL?.resolvingSymlinksInPath()
+      .deletingLastPathComponent().appendingPathComponent("../../../Lessons").standardizedFileURL
+    {
+      result.append(packaged)
+    }
+    var seen = Set<String>()
+    return result.filter { FileManager.default.fileExists(atPath: $0.path) && seen.insert($0.standardizedFileURL.path).inserted }
+  }
+
+  /// The `Checks/` folder that goes with a lessons folder (its sibling), else `./Checks`.
+  public static func checksDirectory(for lessons: [URL]) -> URL? {
+    let candidates = lessons.map { $0.deletingLastPathComponent().appendingPathComponent("Checks") }
+      + [URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Checks")]
+    return candidates.first { FileManager.default.fileExists(atPath: $0.path) }
+  }
+
+  /// Every `*.md` lesson in `paths` (files, or folders searched one level deep), skipping `README.md`.
+  public static func lessonFiles(in paths: [URL]) -> [URL] {
+    var files: [URL] = []
+    for path in paths {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: path.path, isDirectory: &isDirectory) else { continue }
+      if isDirectory.boolValue {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path.path)) ?? []
+        files += names.filter { $0.hasSuffix(".md") && $0 != "README.md" }.sorted().map { path.appendingPathComponent($0) }
+      } else {
+        files.append(path)
+      }
+    }
+    return files
+  }
+
+  public init(paths: [URL]) {
+    lessons = []
+    failures = []
+    duplicates = []
+    var seen: [String: String] = [:]
+    for file in Self.lessonFiles(in: paths) {
+      switch LessonLoader.load(file) {
+      case .success(let lesson):
+        if let first = seen[lesson.id] {
+          duplicates.append((lesson, first))
+          continue
+        }
+        seen[lesson.id] = lesson.file
+        lessons.append(lesson)
+      case .failure(let error):
+        failures.append((CheckLibrary.displayPath(file), error))
+      }
+    }
+    lessons = Self.courseOrder(lessons)
+  }
+
+  public func lesson(_ id: String) -> Lesson? { lessons.first { $0.id == id } }
+
+  /// Prerequisites first; otherwise by topic order of first appearance and file order.
+  static func courseOrder(_ lessons: [Lesson]) -> [Lesson] {
+    var ordered: [Lesson] = []
+    var placed = Set<String>()
+    var visiting = Set<String>()
+    let byID = Dictionary(lessons.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    func place(_ lesson: Lesson) {
+      guard !placed.contains(lesson.id), visiting.insert(lesson.id).inserted else { return }
+      for prerequisite in lesson.prerequisites { if let other = byID[prerequisite] { place(other) } }
+      placed.insert(lesson.id)
+      ordered.append(lesson)
+    }
+    lessons.forEach(place)
+    return ordered
+  }
+}
+
+/// The result of linting files and folders: every diagnostic, and how many lessons were read.
+public struct LintReport: Sendable {
+  public var diagnostics: [Diagnostic]
+  public var lessonCount: Int
+  public var qemuChecked: Bool
+
+  public var isClean: Bool { diagnostics.isEmpty }
+
+  /// Lints the lessons in `paths` against the checks in `checksDirectory`; `course` adds lesson ids that prerequisites
+  /// may name (the lessons being linted are always included).
+  public static func run(paths: [URL], checksDirectory: URL?, course: [URL], cacheDirectory: URL) throws -> LintReport {
+    let target = Course(paths: paths)
+    let known = Set(Course(paths: course).lessons.map(\.id) + target.lessons.map(\.id)
+      + target.failures.compactMap { URL(fileURLWithPath: $0.file).deletingPathExtension().lastPathComponent })
+    let library = try checksDirectory.map { try CheckLibrary(directory: $0) } ?? CheckLibrary(checks: [])
+    let wanted = Set(target.lessons.flatMap { $0.machine.devices.map(\.kind.name) })
+    let qemu = try QEMUCapabilities.load(cacheDirectory: cacheDirectory, devices: wanted)
+    let linter = LessonLinter(checks: library, qemu: qemu)
+    var diagnostics = library.diagnostics
+    diagnostics += target.failures.flatMap(\.error.diagnostics)
+    for (lesson, first) in target.duplicates {
+      diagnostics.append(
+        Diagnostic(
+          lesson.locations["id"] ?? SourceLocation(file: lesson.file, line: 1, column: 1), "id",
+          "the lesson id '\(lesson.id)' is already used by \(first)",
+          suggestion: "Give each lesson its own id."))
+    }
+    for lesson in target.lessons + target.duplicates.map(\.lesson) {
+      diagnostics += linter.lint(lesson, known: known)
+    }
+    return LintReport(
+      diagnostics: diagnostics.sorted { $0.location < $1.location }, lessonCount: target.lessons.count + target.duplicates.count + target.failures.count,
+      qemuChecked: qemu != nil)
+  }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// One problem found in a lesson or check file: what is wrong, where (`file:line:column` and the key path), and what to do.
+///
+/// Lint collects every diagnostic of a file instead of stopping at the first, so an instructor fixes a lesson in one pass.
+public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
+  public var location: SourceLocation
+  /// Where in the front matter, as a path of keys and list indices: `machine.devices[2].max_ioqpairs`.
+  public var keyPath: String
+  public var message: String
+  public var suggestion: String?
+
+  public init(_ location: SourceLocation, _ keyPath: String, _ message: String, suggestion: String? = nil) {
+    self.location = location
+    self.keyPath = keyPath
+    self.message = message
+    self.suggestion = suggestion
+  }
+
+  /// `file:line:col: error: at machine.devices[2]: message` then an indented `help:` line, as compilers print.
+  public var description: String {
+    let at = keyPath.isEmpty ? "" : "at \(keyPath): "
+    var text = "\(location): error: \(at)\(message)"
+    if let suggestion { text += "\n  help: \(suggestion)" }
+    return text
+  }
+}
+
+/// A lesson or check file that cannot be used, with every diagnostic found in it.
+public struct LessonError: Error, LocalizedError, Sendable, Equatable {
+  public var diagnostics: [Diagnostic]
+
+  public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
+
+  public var errorDescription: String? {
+    diagnostics.map(\.description).joined(separator: "\n")
+  }
+  public var recoverySuggestion: String? {
+    "Fix the lines above, then run `qlearn lint` again. Lessons/README.md documents every key."
+  }
+}
+
+/// Accumulates diagnostics while decoding or linting one file.
+public final class DiagnosticSink: @unchecked Sendable {
+  public private(set) var diagnostics: [Diagnostic] = []
+  public init() {}
+  public func report(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
+  public func error(
+    _ location: SourceLocation, _ keyPath: String, _ message: String, suggestion: String? = nil
+  ) {
+    report(Diagnostic(location, keyPath, message, suggestion: suggestion))
+  }
+  public var isEmpty: Bool { diagnostics.isEmpty }
+}

@@ -1,0 +1,206 @@
+/// Decodes `machine:` from a lesson's front matter into a ``Machine``.
+struct MachineDecoder {
+  let sink: DiagnosticSink
+
+  static let keys = [
+    "type", "cpus", "memory", "numa", "firmware", "kernel_args", "disks", "memory_backends", "netdevs",
+    "devices",
+  ]
+
+  func decode(_ reader: NodeReader) -> Machine? {
+    guard let map = reader.mapping(known: Self.keys) else { return nil }
+    defer { map.finish() }
+    var machine = Machine()
+    if let type = map.optional("type")?.enumeration(MachineType.self, what: "a machine type") {
+      machine.type = type
+    }
+    if let cpus = map.optional("cpus").flatMap(decodeCPUs) { machine.cpus = cpus }
+    if let memory = map.optional("memory").flatMap(decodeMemory) { machine.memory = memory }
+    machine.numa = map.optional("numa")?.list(decodeNUMANode) ?? []
+    if let firmware = map.optional("firmware")?.enumeration(Firmware.self, what: "a firmware") {
+      machine.firmware = firmware
+    }
+    machine.kernelArguments =
+      map.optional("kernel_args")?.list { item in
+        guard let word = item.string() else { return nil }
+        if let problem = KernelArgument.problem(with: word) {
+          item.fail(problem)
+          return nil
+        }
+        return word
+      } ?? []
+    machine.disks = map.optional("disks")?.list(decodeDisk) ?? []
+    machine.memoryBackends = map.optional("memory_backends")?.list(decodeBackend) ?? []
+    machine.netdevs = map.optional("netdevs")?.list(decodeNetdev) ?? []
+    machine.devices = map.optional("devices")?.list(decodeDevice) ?? []
+    return machine
+  }
+
+  func decodeCPUs(_ reader: NodeReader) -> CPUTopology? {
+    var cpus = CPUTopology()
+    if case .scalar = reader.node.kind {
+      guard let count = reader.integer(in: 1...64) else { return nil }
+      cpus.count = count
+      return cpus
+    }
+    guard let map = reader.mapping(known: ["count", "maxcpus", "sockets", "cores", "threads"]) else {
+      return nil
+    }
+    defer { map.finish() }
+    cpus.count = map.required("count", "vCPUs online at boot")?.integer(in: 1...64) ?? 1
+    cpus.maxcpus = map.optional("maxcpus")?.integer(in: 1...64)
+    cpus.sockets = map.optional("sockets")?.integer(in: 1...64)
+    cpus.cores = map.optional("cores")?.integer(in: 1...64)
+    cpus.threads = map.optional("threads")?.integer(in: 1...8)
+    return cpus
+  }
+
+  func decodeMemory(_ reader: NodeReader) -> MemoryLayout? {
+    var memory = MemoryLayout()
+    if case .scalar = reader.node.kind {
+      guard let size = reader.size() else { return nil }
+      memory.size = size
+      return memory
+    }
+    guard let map = reader.mapping(known: ["size", "slots", "maxmem"]) else { return nil }
+    defer { map.finish() }
+    if let size = map.required("size", "boot memory, e.g. 1G")?.size() { memory.size = size }
+    memory.slots = map.optional("slots")?.integer(in: 1...32)
+    memory.maxmem = map.optional("maxmem")?.size()
+    return memory
+  }
+
+  func decodeNUMANode(_ reader: NodeReader) -> NUMANode? {
+    guard let map = reader.mapping(known: ["memory", "cpus"]) else { return nil }
+    defer { map.finish() }
+    let memory = map.required("memory", "this node's memory, e.g. 2048M")?.size()
+    let cpus = map.required("cpus", "this node's CPUs: a list or a range like 0-1").flatMap(decodeCPUList)
+    guard let memory, let cpus else { return nil }
+    return NUMANode(memory: memory, cpus: cpus, location: reader.location)
+  }
+
+  /// `[0, 1]`, `"0-1"` or `"0-1,3"`, as QEMU's `cpus=` reads ranges.
+  func decodeCPUList(_ reader: NodeReader) -> [Int]? {
+    if case .sequence = reader.node.kind { return reader.list { $0.integer(in: 0...63) } }
+    guard let text = reader.string() else { return nil }
+    var cpus: [Int] = []
+    for part in text.split(separator: ",") {
+      let bounds = part.split(separator: "-", maxSplits: 1).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+      guard let low = bounds.first ?? nil, let high = bounds.last ?? nil, low <= high, high < 64 else {
+        reader.fail("'\(TerminalSafe.clip(text))' is not a CPU list: write e.g. 0-1 or [0, 1]")
+        return nil
+      }
+      cpus += Array(low...high)
+    }
+    return cpus
+  }
+
+  func decodeDisk(_ reader: NodeReader) -> Disk? {
+    guard let map = reader.mapping(known: ["id", "size", "format"]) else { return nil }
+    defer { map.finish() }
+    let id = map.required("id", "the disk's id, which devices name in 'drive:'")?.identifier()
+    let size = map.required("size", "the disk's size, e.g. 64M")?.size()
+    let format = map.optional("format")?.enumeration(Disk.Format.self, what: "a disk format") ?? .qcow2
+    guard let id, let size else { return nil }
+    return Disk(id: id, size: size, format: format, location: reader.location)
+  }
+
+  func decodeBackend(_ reader: NodeReader) -> MemoryBackend? {
+    guard let map = reader.mapping(known: ["id", "type", "size", "share"]) else { return nil }
+    defer { map.finish() }
+    let id = map.required("id", "the backend's id, which a DIMM names in 'memdev:'")?.identifier()
+    let kind = map.optional("type")?.enumeration(MemoryBackend.Kind.self, what: "a memory backend type") ?? .ram
+    let size = map.required("size", "the backend's size, e.g. 256M")?.size()
+    let share = map.optional("share")?.boolean() ?? (kind == .file)
+    guard let id, let size else { return nil }
+    return MemoryBackend(id: id, kind: kind, size: size, share: share, location: reader.location)
+  }
+
+  func decodeNetdev(_ reader: NodeReader) -> Netdev? {
+    guard let map = reader.mapping(known: ["id", "type", "queues", "vhost"]) else { return nil }
+    defer { map.finish() }
+    let id = map.required("id", "the backend's id, which a network card names in 'netdev:'")?.identifier()
+    let kind = map.required("type", "user or tap")?.enumeration(Netdev.Kind.self, what: "a network backend type")
+    let queues = map.optional("queues")?.integer(in: 1...16)
+    let vhost = map.optional("vhost")?.boolean()
+    guard let id, let kind else { return nil }
+    return Netdev(id: id, kind: kind, queues: queues, vhost: vhost, location: reader.location)
+  }
+
+  func decodeDevice(_ reader: NodeReader) -> Device? {
+    guard case .mapping(let pairs) = reader.node.kind else {
+      reader.mismatch("a device: a mapping with 'kind:' and its properties")
+      return nil
+    }
+    guard let kindPair = pairs.first(where: { $0.key.scalar == "kind" }),
+      let kindName = NodeReader(kindPair.value, path: "\(reader.path).kind", sink: sink).string()
+    else {
+      reader.fail(
+        "this device has no 'kind'",
+        suggestion: "Start it with 'kind:' and a QEMU device name, e.g. 'kind: nvme'.")
+      return nil
+    }
+    guard let kind = DeviceCatalog.kind(named: kindName) else {
+      sink.error(
+        kindPair.value.location, "\(reader.path).kind",
+        "qlearn does not know the device '\(TerminalSafe.clip(kindName))'"
+          + Spelling.didYouMean(kindName, in: DeviceCatalog.all.map(\.name)),
+        suggestion: "Devices qlearn can build: \(DeviceCatalog.all.map(\.name).joined(separator: ", ")).")
+      return nil
+    }
+    let known = ["kind", "id", "bus"] + kind.properties.keys.sorted()
+    let map = MappingReader(pairs: pairs, reader: reader, known: known)
+    defer { map.finish() }
+    let id = map.optional("id")?.identifier()
+    let bus = map.optional("bus")?.string()
+    var properties: [String: PropertyValue] = [:]
+    var locations: [String: SourceLocation] = [:]
+    for (name, type) in kind.properties {
+      guard let value = map.optional(name) else { continue }
+      locations[name] = value.location
+      if let decoded = decodeProperty(value, type: type) { properties[name] = decoded }
+    }
+    for name in kind.required where map.optional(name) == nil {
+      reader.fail(
+        "a \(kind.name) needs '\(name)'", suggestion: "Add '\(name):' to this device.")
+    }
+    return Device(
+      kind: kind, id: id, bus: bus, properties: properties, location: reader.location,
+      propertyLocations: locations)
+  }
+
+  func decodeProperty(_ reader: NodeReader, type: PropertyType) -> PropertyValue? {
+    switch type {
+    case .token(let maxLength):
+      return reader.word(
+        "letters, digits, '-' or '_' (at most \(maxLength))",
+        allowed: { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") },
+        maxLength: maxLength
+      ).map(PropertyValue.text)
+    case .integer(let range):
+      return reader.integer(in: range).map(PropertyValue.integer)
+    case .boolean:
+      return reader.boolean().map(PropertyValue.boolean)
+    case .disk, .memoryBackend, .netdev, .hostLog:
+      return reader.identifier().map(PropertyValue.text)
+    case .pciAddress:
+      return decodeAddress(reader)
+    }
+  }
+
+  /// `0x3`, `3`, or `0x3.1` (slot.function), as QEMU writes `addr=`.
+  func decodeAddress(_ reader: NodeReader) -> PropertyValue? {
+    guard let text = reader.string() else { return nil }
+    let parts = text.split(separator: ".", maxSplits: 1).map(String.init)
+    guard let slot = parts.first.flatMap(NodeReader.parseInteger), (0...31).contains(slot) else {
+      reader.fail("'\(TerminalSafe.clip(text))' is not a PCI slot: use 0x0 to 0x1f, optionally .0 to .7 for the function")
+      return nil
+    }
+    let function = parts.count > 1 ? Int(parts[1]) : 0
+    guard let function, (0...7).contains(function) else {
+      reader.fail("'\(TerminalSafe.clip(text))' has a PCI function outside 0 to 7")
+      return nil
+    }
+    return .address(slot: slot, function: function)
+  }
+}

@@ -1,0 +1,200 @@
+/// Reads one YAML node as a typed value, reporting what was expected and what was found, with the node's location and
+/// key path. Decoders built on it never throw on bad input: they report, return nil, and go on, so lint sees every problem.
+public struct NodeReader {
+  public let node: YAMLNode
+  public let path: String
+  public let sink: DiagnosticSink
+
+  public init(_ node: YAMLNode, path: String, sink: DiagnosticSink) {
+    self.node = node
+    self.path = path
+    self.sink = sink
+  }
+
+  public var location: SourceLocation { node.location }
+
+  public func fail(_ message: String, suggestion: String? = nil) {
+    sink.error(node.location, path, message, suggestion: suggestion)
+  }
+
+  func mismatch(_ expected: String) {
+    let found: String
+    if let text = node.scalar {
+      found = node.isNull ? "nothing" : "'\(TerminalSafe.clip(text))'"
+    } else {
+      found = node.kindName
+    }
+    fail("expected \(expected), found \(found)")
+  }
+
+  /// Any scalar, as text. Numbers and words are fine: `serial: 1234` is the string "1234".
+  public func string() -> String? {
+    guard let text = node.scalar, !node.isNull else {
+      mismatch("a string")
+      return nil
+    }
+    return text
+  }
+
+  /// A string that matches `pattern`, described to the user as `what`.
+  public func word(_ what: String, allowed: (Character) -> Bool, maxLength: Int = 64) -> String? {
+    guard let text = string() else { return nil }
+    if text.isEmpty || text.count > maxLength || !text.allSatisfy(allowed) {
+      mismatch(what)
+      return nil
+    }
+    return text
+  }
+
+  /// An identifier: letters, digits, `-`, `_` and `.`, starting with a letter. Ids end up inside QEMU options and file
+  /// names, so they are kept to characters that need no quoting anywhere.
+  public func identifier() -> String? {
+    guard let text = string() else { return nil }
+    guard Identifier.isValid(text) else {
+      fail(
+        "'\(TerminalSafe.clip(text))' is not a valid id",
+        suggestion: "Use letters, digits, '-' and '_', starting with a letter (at most 32 characters).")
+      return nil
+    }
+    return text
+  }
+
+  /// A decimal or `0x` hexadecimal integer within `range`.
+  public func integer(in range: ClosedRange<Int> = Int.min...Int.max) -> Int? {
+    guard case .scalar(let text, let plain) = node.kind, plain, let value = Self.parseInteger(text) else {
+      mismatch("a whole number")
+      return nil
+    }
+    guard range.contains(value) else {
+      fail("\(value) is out of range: expected \(range.lowerBound) to \(range.upperBound)")
+      return nil
+    }
+    return value
+  }
+
+  static func parseInteger(_ text: String) -> Int? {
+    if text.hasPrefix("0x") || text.hasPrefix("0X") { return Int(text.dropFirst(2), radix: 16) }
+    return Int(text)
+  }
+
+  /// `true`/`false`, and QEMU's own `on`/`off`, so lessons can copy QEMU's spelling.
+  public func boolean() -> Bool? {
+    guard case .scalar(let text, let plain) = node.kind, plain else {
+      mismatch("true or false")
+      return nil
+    }
+    switch text.lowercased() {
+    case "true", "on", "yes": return true
+    case "false", "off", "no": return false
+    default:
+      mismatch("true or false")
+      return nil
+    }
+  }
+
+  /// A memory or disk size: bytes, or a number with a binary unit as QEMU reads it (`512M`, `2G`, `2048MiB`).
+  public func size() -> ByteCount? {
+    guard let text = node.scalar, !node.isNull, let bytes = ByteCount(parsing: text) else {
+      mismatch("a size such as 64M or 2G")
+      return nil
+    }
+    return bytes
+  }
+
+  /// A list whose items are read by `each`; items that fail are reported by `each` and dropped.
+  public func list<T>(_ each: (NodeReader) -> T?) -> [T]? {
+    guard case .sequence(let items) = node.kind else {
+      mismatch("a list")
+      return nil
+    }
+    return items.enumerated().compactMap { index, item in
+      each(NodeReader(item, path: "\(path)[\(index)]", sink: sink))
+    }
+  }
+
+  /// A mapping whose keys must all be in `known` (checked by ``MappingReader/finish()``).
+  public func mapping(known: [String]) -> MappingReader? {
+    guard case .mapping(let pairs) = node.kind else {
+      mismatch("a mapping of keys to values")
+      return nil
+    }
+    return MappingReader(pairs: pairs, reader: self, known: known)
+  }
+}
+
+/// The keys of one mapping: typed access by key, and a final check that flags keys nobody asked for.
+public final class MappingReader {
+  let pairs: [YAMLPair]
+  let reader: NodeReader
+  let known: [String]
+  private var unknownChecked = false
+
+  init(pairs: [YAMLPair], reader: NodeReader, known: [String]) {
+    self.pairs = pairs
+    self.reader = reader
+    self.known = known
+  }
+
+  public var keys: [String] { pairs.compactMap { $0.key.scalar } }
+
+  /// The value under `key`, or nil when absent (or null).
+  public func optional(_ key: String) -> NodeReader? {
+    precondition(known.contains(key), "decoder asked for undeclared key \(key)")
+    guard let pair = pairs.first(where: { $0.key.scalar == key }), !pair.value.isNull else { return nil }
+    return NodeReader(pair.value, path: childPath(key), sink: reader.sink)
+  }
+
+  /// The value under `key`; reports it missing when absent.
+  public func required(_ key: String, _ what: String) -> NodeReader? {
+    if let value = optional(key) { return value }
+    reader.fail("missing '\(key)' (\(what))", suggestion: "Add '\(key):' to this mapping.")
+    return nil
+  }
+
+  func childPath(_ key: String) -> String { reader.path.isEmpty ? key : "\(reader.path).\(key)" }
+
+  /// Reports every key that is not in `known`, naming the closest known one.
+  public func finish() {
+    guard !unknownChecked else { return }
+    unknownChecked = true
+    for pair in pairs {
+      guard let key = pair.key.scalar, !known.contains(key) else { continue }
+      let hint = Spelling.closest(to: key, in: known)
+      reader.sink.error(
+        pair.key.location, childPath(key),
+        "unknown key '\(TerminalSafe.clip(key))'" + (hint.map { ": did you mean '\($0)'?" } ?? ""),
+        suggestion: hint == nil ? "Known keys here: \(known.joined(separator: ", "))." : nil)
+    }
+  }
+}
+
+/// Ids that lessons give devices, disks and steps.
+public enum Identifier {
+  public static func isValid(_ text: String) -> Bool {
+    guard let first = text.unicodeScalars.first, text.count <= 32,
+      ("a"..."z").contains(first) || ("A"..."Z").contains(first)
+    else { return false }
+    return text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }
+  }
+}
+
+/// Keeps lesson text quoted inside a diagnostic short and free of control characters, since diagnostics go to a terminal.
+public enum TerminalSafe {
+  public static func clip(_ text: String, limit: Int = 60) -> String {
+    let cleaned = String(
+      String.UnicodeScalarView(
+        text.unicodeScalars.map { scalar in
+          scalar.properties.generalCategory == .control ? "\u{FFFD}" : scalar
+        }))
+    return cleaned.count > limit ? String(cleaned.prefix(limit)) + "…" : cleaned
+  }
+
+  /// Multi-line text with every control character but newline replaced, for diagnostics that quote lesson text.
+  public static func line(_ text: String) -> String {
+    String(
+      String.UnicodeScalarView(
+        text.unicodeScalars.map { scalar in
+          scalar != "\n" && scalar.properties.generalCategory == .control ? "\u{FFFD}" : scalar
+        }))
+  }
+}

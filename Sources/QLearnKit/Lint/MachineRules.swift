@@ -1,0 +1,278 @@
+/// Lint rules for a lesson's machine: references resolve, nothing collides, and the numbers add up, so that a lesson
+/// that passes lint gives QEMU a command line it accepts.
+struct MachineRules {
+  let machine: Machine
+  let lesson: Lesson
+  let sink: DiagnosticSink
+
+  func check() {
+    checkIDs()
+    checkBuses()
+    checkReferences()
+    checkCollisions()
+    checkCPUsAndNUMA()
+    checkMemory()
+    checkNetworking()
+  }
+
+  private func devicePath(_ index: Int) -> String { "machine.devices[\(index)]" }
+
+  private func checkIDs() {
+    var seen: [String: SourceLocation] = [:]
+    let ids =
+      machine.devices.enumerated().compactMap { i, d in d.id.map { ($0, d.location, devicePath(i)) } }
+    for (id, location, path) in ids {
+      if let first = seen[id] {
+        sink.error(location, path, "the device id '\(id)' is already used on line \(first.line)")
+      }
+      seen[id] = location
+    }
+    for group in [
+      machine.disks.map { ($0.id, $0.location, "disks") },
+      machine.memoryBackends.map { ($0.id, $0.location, "memory_backends") },
+      machine.netdevs.map { ($0.id, $0.location, "netdevs") },
+    ] {
+      var ids: [String: SourceLocation] = [:]
+      for (id, location, key) in group {
+        if let first = ids[id] {
+          sink.error(location, "machine.\(key)", "the id '\(id)' is already used on line \(first.line)")
+        }
+        ids[id] = location
+      }
+    }
+  }
+
+  /// The bus each device sits on: its kind, and the id of the device offering it (nil for the root bus).
+  private func checkBuses() {
+    let providers = Dictionary(
+      machine.devices.compactMap { d in d.id.map { ($0, d) } }, uniquingKeysWith: { a, _ in a })
+    for (index, device) in machine.devices.enumerated() {
+      let path = devicePath(index)
+      let kind = device.kind
+      if !kind.machines.isEmpty, !kind.machines.contains(machine.type) {
+        sink.error(
+          device.location, path,
+          "\(kind.name) needs a \(kind.machines.map(\.rawValue).sorted().joined(separator: " or ")) machine, but this one is '\(machine.type.rawValue)'",
+          suggestion: "Set 'machine.type: \(kind.machines.first!.rawValue)' or use another device.")
+      }
+      let busKind: BusKind?
+      if let bus = device.bus, bus != machine.type.rootBus {
+        guard let provider = providers[bus] else {
+          sink.error(
+            device.location, "\(path).bus",
+            "no device has the id '\(TerminalSafe.clip(bus))', so there is no such bus"
+              + Spelling.didYouMean(bus, in: providers.keys),
+            suggestion: "Set 'bus:' to the id of a bridge, port or SCSI adapter declared in machine.devices.")
+          continue
+        }
+        guard let offered = provider.kind.provides else {
+          sink.error(
+            device.location, "\(path).bus",
+            "'\(bus)' is a \(provider.kind.name), which offers no bus to plug devices into")
+          continue
+        }
+        busKind = offered
+        if case .rootBus = kind.plug {
+          sink.error(
+            device.location, "\(path).bus",
+            "a \(kind.name) sits on the machine's root bus (\(machine.type.rootBus)), not on '\(bus)'",
+            suggestion: "Remove 'bus:'.")
+          continue
+        }
+      } else {
+        busKind = kind.plug == .none ? nil : machine.type.rootBusKind
+      }
+      switch kind.plug {
+      case .none:
+        if device.bus != nil {
+          sink.error(device.location, "\(path).bus", "a \(kind.name) does not sit on a bus: remove 'bus:'")
+        }
+      case .pci, .rootBus:
+        if busKind != .pci && busKind != .pcie {
+          sink.error(device.location, "\(path).bus", "a \(kind.name) needs a PCI or PCIe bus, and '\(device.bus ?? "")' offers a \(busKind?.rawValue ?? "no") bus")
+        }
+      case .pcie:
+        if busKind != .pcie {
+          sink.error(
+            device.location, device.bus == nil ? path : "\(path).bus",
+            "a \(kind.name) needs a PCIe bus, and \(device.bus.map { "'\($0)'" } ?? "the root bus of a '\(machine.type.rawValue)' machine") offers a \(busKind?.rawValue ?? "no") bus")
+        }
+      case .bus(let needed):
+        if device.bus == nil {
+          sink.error(
+            device.location, path, "a \(kind.name) needs 'bus:' naming a device that offers a \(needed.rawValue) bus",
+            suggestion: needed == .scsi ? "Declare a SCSI adapter (megasas, lsi53c895a, virtio-scsi-pci) with an id and name it here." : nil)
+        } else if busKind != needed {
+          sink.error(device.location, "\(path).bus", "a \(kind.name) needs a \(needed.rawValue) bus, and '\(device.bus!)' offers a \(busKind?.rawValue ?? "no") bus")
+        }
+      }
+    }
+  }
+
+  private func checkReferences() {
+    let targets: [PropertyType: (ids: [String], what: String, key: String)] = [
+      .disk: (machine.disks.map(\.id), "disk", "machine.disks"),
+      .memoryBackend: (machine.memoryBackends.map(\.id), "memory backend", "machine.memory_backends"),
+      .netdev: (machine.netdevs.map(\.id), "network backend", "machine.netdevs"),
+    ]
+    var users: [String: SourceLocation] = [:]
+    for (index, device) in machine.devices.enumerated() {
+      for (name, value) in device.properties {
+        guard let type = device.kind.properties[name], let target = targets[type], let id = value.text else { continue }
+        let location = device.propertyLocations[name] ?? device.location
+        let path = "\(devicePath(index)).\(name)"
+        guard target.ids.contains(id) else {
+          sink.error(
+            location, path, "there is no \(target.what) with the id '\(id)'" + Spelling.didYouMean(id, in: target.ids),
+            suggestion: "Declare it under \(target.key) or fix the id.")
+          continue
+        }
+        let key = "\(type):\(id)"
+        if let first = users[key] {
+          sink.error(location, path, "the \(target.what) '\(id)' is already attached on line \(first.line); each can back only one device")
+        }
+        users[key] = location
+      }
+    }
+    var logs: [String: SourceLocation] = [:]
+    for (index, device) in machine.devices.enumerated() {
+      guard let log = device.properties["log"]?.text else { continue }
+      let location = device.propertyLocations["log"] ?? device.location
+      if log == "console" || logs[log] != nil {
+        sink.error(location, "\(devicePath(index)).log", "the log name '\(log)' is already taken" + (log == "console" ? " by the guest console" : ""))
+      }
+      logs[log] = location
+    }
+  }
+
+  /// No two devices may share a PCI address on a bus, a chassis/slot pair, a bus number, or a SCSI address on an adapter.
+  private func checkCollisions() {
+    var claims: [String: SourceLocation] = [:]
+    func claim(_ key: String, _ what: String, _ location: SourceLocation, _ path: String) {
+      if let first = claims[key] {
+        sink.error(location, path, "\(what) is already used on line \(first.line)")
+      } else {
+        claims[key] = location
+      }
+    }
+    for (index, device) in machine.devices.enumerated() {
+      let path = devicePath(index)
+      let p = device.properties
+      let at = { (name: String) in device.propertyLocations[name] ?? device.location }
+      let bus = device.bus ?? machine.type.rootBus
+      if let addr = p["addr"] {
+        claim("addr:\(bus):\(addr)", "PCI address \(addr) on bus '\(bus)'", at("addr"), "\(path).addr")
+      }
+      if let nr = p["chassis_nr"]?.integer {
+        claim("chassis:\(nr):0", "chassis number \(nr)", at("chassis_nr"), "\(path).chassis_nr")
+      }
+      if p["chassis"] != nil || p["slot"] != nil {
+        let chassis = p["chassis"]?.integer ?? 0
+        let slot = p["slot"]?.integer ?? 0
+        claim(
+          "chassis:\(chassis):\(slot)", "chassis \(chassis) slot \(slot)", at(p["chassis"] != nil ? "chassis" : "slot"),
+          path)
+      }
+      if let nr = p["bus_nr"]?.integer {
+        claim("bus_nr:\(nr)", "bus number \(nr)", at("bus_nr"), "\(path).bus_nr")
+      }
+      if device.kind.name == "scsi-hd" {
+        let channel = p["channel"]?.integer ?? 0
+        let target = p["scsi-id"]?.integer ?? 0
+        let lun = p["lun"]?.integer ?? 0
+        claim(
+          "scsi:\(bus):\(channel):\(target):\(lun)",
+          "SCSI address channel \(channel), scsi-id \(target), lun \(lun) on '\(bus)'", device.location, path)
+      }
+      if let node = p["numa_node"]?.integer, node >= max(machine.numa.count, 1) {
+        sink.error(
+          at("numa_node"), "\(path).numa_node",
+          "NUMA node \(node) does not exist: the machine declares \(machine.numa.count) node(s)",
+          suggestion: "Declare the node under machine.numa or use a node from 0 to \(max(machine.numa.count - 1, 0)).")
+      }
+    }
+  }
+
+  private func checkCPUsAndNUMA() {
+    let cpus = machine.cpus
+    let at = lesson.locations["machine"] ?? SourceLocation(file: lesson.file, line: 1, column: 1)
+    if let max = cpus.maxcpus, max < cpus.count {
+      sink.error(at, "machine.cpus", "maxcpus (\(max)) is smaller than count (\(cpus.count))")
+    }
+    if cpus.sockets != nil || cpus.cores != nil || cpus.threads != nil {
+      let product = (cpus.sockets ?? 1) * (cpus.cores ?? 1) * (cpus.threads ?? 1)
+      if product != cpus.effectiveMax {
+        sink.error(
+          at, "machine.cpus",
+          "sockets × cores × threads is \(product), but the machine has \(cpus.effectiveMax) CPU slots (maxcpus, or count)",
+          suggestion: "Make the topology multiply out to \(cpus.effectiveMax).")
+      }
+    }
+    guard !machine.numa.isEmpty else { return }
+    var owner: [Int: Int] = [:]
+    for (index, node) in machine.numa.enumerated() {
+      for cpu in node.cpus {
+        if let first = owner[cpu] {
+          sink.error(node.location, "machine.numa[\(index)].cpus", "CPU \(cpu) is already in NUMA node \(first)")
+        } else if cpu >= cpus.effectiveMax {
+          sink.error(node.location, "machine.numa[\(index)].cpus", "CPU \(cpu) does not exist: the machine has CPUs 0 to \(cpus.effectiveMax - 1)")
+        }
+        owner[cpu] = owner[cpu] ?? index
+      }
+    }
+    let missing = (0..<cpus.effectiveMax).filter { owner[$0] == nil }
+    if !missing.isEmpty {
+      sink.error(
+        machine.numa[0].location, "machine.numa",
+        "CPU(s) \(missing.map(String.init).joined(separator: ", ")) are in no NUMA node; each CPU must be in exactly one")
+    }
+    let total = machine.numa.reduce(UInt64(0)) { $0 + $1.memory.bytes }
+    if total != machine.memory.size.bytes {
+      sink.error(
+        machine.numa[0].location, "machine.numa",
+        "the NUMA nodes' memory adds up to \(ByteCount(bytes: total)), but the machine has \(machine.memory.size)",
+        suggestion: "Make the nodes' memory add up to machine.memory.")
+    }
+  }
+
+  private func checkMemory() {
+    let memory = machine.memory
+    let at = lesson.locations["machine"] ?? SourceLocation(file: lesson.file, line: 1, column: 1)
+    if (memory.slots == nil) != (memory.maxmem == nil) {
+      sink.error(at, "machine.memory", "slots and maxmem go together: set both to allow DIMMs and memory hotplug, or neither")
+    }
+    if let maxmem = memory.maxmem, maxmem <= memory.size {
+      sink.error(at, "machine.memory.maxmem", "maxmem (\(maxmem)) must be larger than the boot memory (\(memory.size))")
+    }
+    let dimms = machine.devices.filter { $0.kind.name == "nvdimm" || $0.kind.name == "pc-dimm" }
+    guard !dimms.isEmpty else { return }
+    guard let slots = memory.slots, let maxmem = memory.maxmem else {
+      sink.error(dimms[0].location, "machine.devices", "a \(dimms[0].kind.name) needs DIMM slots: set machine.memory.slots and maxmem")
+      return
+    }
+    if dimms.count > slots {
+      sink.error(dimms[slots].location, "machine.devices", "\(dimms.count) DIMMs but only \(slots) slots")
+    }
+    let backends = Dictionary(machine.memoryBackends.map { ($0.id, $0.size.bytes) }, uniquingKeysWith: { a, _ in a })
+    let plugged = dimms.compactMap { $0.properties["memdev"]?.text }.compactMap { backends[$0] }.reduce(0, +)
+    if memory.size.bytes + plugged > maxmem.bytes {
+      sink.error(
+        dimms[0].location, "machine.memory.maxmem",
+        "boot memory plus DIMMs is \(ByteCount(bytes: memory.size.bytes + plugged)), more than maxmem (\(maxmem))")
+    }
+  }
+
+  private func checkNetworking() {
+    for (index, netdev) in machine.netdevs.enumerated() {
+      if netdev.kind == .tap, !lesson.requires.contains(.tap) {
+        sink.error(
+          netdev.location, "machine.netdevs[\(index)]",
+          "a tap backend needs host privileges, and the lesson does not say so",
+          suggestion: "Add 'tap' to the lesson's 'requires:' so qlearn can explain why it cannot run where tap is unavailable.")
+      }
+      if netdev.kind == .user, netdev.queues != nil || netdev.vhost != nil {
+        sink.error(netdev.location, "machine.netdevs[\(index)]", "'queues' and 'vhost' apply to tap backends only")
+      }
+    }
+  }
+}

@@ -1,0 +1,119 @@
+/// Every device kind a lesson may declare: each device of the seed tutorial, with the properties its lessons turn.
+public enum DeviceCatalog {
+  public static let all: [DeviceKind] = storage + network + bridges + platform
+
+  public static func kind(named name: String) -> DeviceKind? { byName[name] }
+
+  private static let byName = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+
+  static let pciSlot: [String: PropertyType] = ["addr": .pciAddress]
+  static let queueCount = PropertyType.integer(1...64)
+  static let virtio = ["virtio_pci"]
+
+  static let storage: [DeviceKind] = [
+    DeviceKind(
+      "nvme", "NVM Express controller", plug: .pci,
+      properties: pciSlot.merging([
+        "drive": .disk, "serial": .token(maxLength: 20), "max_ioqpairs": queueCount,
+        "msix_qsize": queueCount,
+      ]) { a, _ in a },
+      required: ["drive", "serial"], modules: ["nvme"]),
+    DeviceKind(
+      "megasas", "LSI MegaRAID SAS 1078 host bus adapter", plug: .pci, provides: .scsi,
+      properties: pciSlot, modules: ["megaraid_sas", "sd_mod"]),
+    DeviceKind(
+      "lsi53c895a", "LSI 53C895A SCSI host bus adapter", plug: .pci, provides: .scsi,
+      properties: pciSlot, modules: ["sym53c8xx", "sd_mod"]),
+    DeviceKind(
+      "virtio-scsi-pci", "virtio SCSI host bus adapter", plug: .pci, provides: .scsi,
+      properties: pciSlot.merging(["num_queues": queueCount]) { a, _ in a },
+      modules: virtio + ["virtio_scsi", "sd_mod"]),
+    DeviceKind(
+      "scsi-hd", "SCSI disk", plug: .bus(.scsi),
+      properties: [
+        "drive": .disk, "channel": .integer(0...7), "scsi-id": .integer(0...255),
+        "lun": .integer(0...255), "bootindex": .integer(0...99),
+      ],
+      required: ["drive"], modules: ["sd_mod"]),
+    DeviceKind(
+      "virtio-blk-pci", "virtio block device", plug: .pci,
+      properties: pciSlot.merging(["drive": .disk, "num-queues": queueCount]) { a, _ in a },
+      required: ["drive"], modules: virtio + ["virtio_blk"]),
+  ]
+
+  static func nic(_ name: String, _ summary: String, _ modules: [String]) -> DeviceKind {
+    DeviceKind(
+      name, summary, plug: .pci, properties: pciSlot.merging(["netdev": .netdev]) { a, _ in a },
+      required: ["netdev"], modules: modules)
+  }
+
+  static let network: [DeviceKind] = [
+    DeviceKind(
+      "virtio-net-pci", "virtio network card", plug: .pci,
+      properties: pciSlot.merging([
+        "netdev": .netdev, "mq": .boolean, "vectors": .integer(1...1024),
+      ]) { a, _ in a },
+      required: ["netdev"], modules: virtio + ["virtio_net"]),
+    nic("e1000", "Intel 82540EM gigabit ethernet", ["e1000"]),
+    nic("e1000e", "Intel 82574L gigabit ethernet (PCIe)", ["e1000e"]),
+    nic("rtl8139", "Realtek RTL8139 fast ethernet", ["8139cp", "8139too"]),
+    nic("vmxnet3", "VMware paravirtual ethernet", ["vmxnet3"]),
+    nic("i82550", "Intel i82550 fast ethernet", ["e100"]),
+  ]
+
+  static let bridges: [DeviceKind] = [
+    DeviceKind(
+      "pci-bridge", "PCI-to-PCI bridge", plug: .pci, provides: .pci,
+      properties: pciSlot.merging(["chassis_nr": .integer(1...255)]) { a, _ in a },
+      required: ["chassis_nr"]),
+    DeviceKind(
+      "pxb", "PCI expander bridge: an extra PCI root bus, optionally on a NUMA node", plug: .rootBus,
+      provides: .pci,
+      properties: pciSlot.merging(["bus_nr": .integer(1...254), "numa_node": .integer(0...7)]) {
+        a, _ in a
+      },
+      required: ["bus_nr"], machines: [.pc]),
+    DeviceKind(
+      "pxb-pcie", "PCIe expander bridge: an extra PCIe root complex, optionally on a NUMA node",
+      plug: .rootBus, provides: .pcie,
+      properties: pciSlot.merging(["bus_nr": .integer(1...254), "numa_node": .integer(0...7)]) {
+        a, _ in a
+      },
+      required: ["bus_nr"], machines: [.q35]),
+    DeviceKind(
+      "ioh3420", "Intel X58 PCIe root port", plug: .pcie, provides: .pcie,
+      properties: pciSlot.merging(["chassis": .integer(0...255), "slot": .integer(0...255)]) {
+        a, _ in a
+      }, machines: [.q35]),
+    DeviceKind(
+      "pcie-root-port", "generic PCIe root port (hot-pluggable slot)", plug: .pcie,
+      provides: .pcie,
+      properties: pciSlot.merging(["chassis": .integer(0...255), "slot": .integer(0...255)]) {
+        a, _ in a
+      }, machines: [.q35]),
+    DeviceKind(
+      "x3130-upstream", "TI X3130 PCIe switch, upstream port", plug: .pcie, provides: .pcieSwitch,
+      properties: pciSlot, machines: [.q35]),
+    DeviceKind(
+      "xio3130-downstream", "TI XIO3130 PCIe switch, downstream port", plug: .bus(.pcieSwitch),
+      provides: .pcie,
+      properties: pciSlot.merging(["chassis": .integer(0...255), "slot": .integer(0...255)]) {
+        a, _ in a
+      }, machines: [.q35]),
+  ]
+
+  static let platform: [DeviceKind] = [
+    DeviceKind(
+      "intel-iommu", "Intel VT-d IOMMU", plug: .none,
+      properties: ["intremap": .boolean, "caching-mode": .boolean], machines: [.q35]),
+    DeviceKind(
+      "nvdimm", "non-volatile DIMM (persistent memory)", plug: .none,
+      properties: ["memdev": .memoryBackend], required: ["memdev"], modules: ["nfit", "nd_pmem"]),
+    DeviceKind(
+      "pc-dimm", "DIMM of ordinary memory", plug: .none, properties: ["memdev": .memoryBackend],
+      required: ["memdev"]),
+    DeviceKind(
+      "isa-debugcon", "ISA debug console port (firmware writes its debug log here)", plug: .none,
+      properties: ["iobase": .integer(0...0xFFFF), "log": .hostLog], required: ["log"]),
+  ]
+}
