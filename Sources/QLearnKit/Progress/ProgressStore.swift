@@ -65,7 +65,14 @@ public final class ProgressStore: Sendable {
   /// The attempt passed if every outcome passed (a step with no checks passes when attempted). Its finish time is now.
   @discardableResult
   public func recordAttempt(lesson: String, step: String, startedAt: Date, outcomes: [CheckOutcome]) throws -> Int64 {
-    let finishedAt = Date()
+    try recordAttempt(lesson: lesson, step: step, startedAt: startedAt, finishedAt: Date(), outcomes: outcomes)
+  }
+
+  /// As ``recordAttempt(lesson:step:startedAt:outcomes:)`` with a given finish time (tests build histories with it).
+  @discardableResult
+  func recordAttempt(
+    lesson: String, step: String, startedAt: Date, finishedAt: Date, outcomes: [CheckOutcome]
+  ) throws -> Int64 {
     let passed = outcomes.allSatisfy(\.passed)
     return try database.write { connection in
       try connection.run(
