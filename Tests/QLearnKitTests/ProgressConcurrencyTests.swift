@@ -63,7 +63,9 @@ import Testing
     let child = try QlearnChild(arguments: ["_debug-record", "--data-dir", directory.path, "--count", "200"])
     var mine: [Int64] = []
     for index in 0..<200 {
-      mine.append(try store.recordAttempt(lesson: "parent", step: "s", startedAt: Date(), outcomes: progressSampleOutcomes(index)))
+      mine.append(
+        try store.recordAttempt(lesson: "parent", step: "s", startedAt: Date(), outcomes: progressSampleOutcomes(index))
+      )
     }
     let theirs = child.readAcknowledgedIDs()
     child.process.waitUntilExit()

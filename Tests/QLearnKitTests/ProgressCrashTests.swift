@@ -9,7 +9,7 @@ func qlearnExecutableURL(testFile: String = #filePath) throws -> URL {
   if let executable = Bundle.main.executableURL { starts.append(executable) }
   for start in starts {
     var directory = start.resolvingSymlinksInPath()
-    for _ in 0..<5 {
+    for _ in 0..<2 {
       let candidate = directory.appendingPathComponent("qlearn")
       var isDirectory: ObjCBool = false
       if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
@@ -91,7 +91,7 @@ final class QlearnChild {
   @Test func killedWriterLosesNoAcknowledgedAttempt() throws {
     let directory = try progressTestDirectory()
     var acknowledged: [Int64] = []
-    for (round, killAfter) in [150, 200, 275].enumerated() {
+    for (round, killAfter) in [150, 200, 250, 300, 350].enumerated() {
       let child = try QlearnChild(arguments: [
         "_debug-record", "--data-dir", directory.path, "--count", "100000",
       ])

@@ -107,7 +107,8 @@ private let t0 = Date(timeIntervalSince1970: 1_750_000_000)
     }
     let before = try Data(contentsOf: url)
     #expect(ProgressSchema.latestVersion < 99)
-    #expect(throws: ProgressStoreError.newerSchema(path: url.path, found: 99, supported: ProgressSchema.latestVersion)) {
+    #expect(throws: ProgressStoreError.newerSchema(path: url.path, found: 99, supported: ProgressSchema.latestVersion))
+    {
       _ = try ProgressStore(directory: directory)
     }
     #expect(try Data(contentsOf: url) == before)

@@ -180,7 +180,9 @@ public final class ProgressStore: Sendable {
 
   /// The lesson's attempts, oldest first, each with its check results in the order they were graded. `at` is when
   /// the attempt was graded (its finish time).
-  public func attempts(lesson: String) throws -> [(id: Int64, step: String, at: Date, passed: Bool, outcomes: [CheckOutcome])] {
+  public func attempts(lesson: String) throws -> [(
+    id: Int64, step: String, at: Date, passed: Bool, outcomes: [CheckOutcome]
+  )] {
     try database.read { connection in
       let rows = try connection.query(
         "SELECT id, step, finished_at, passed FROM attempts WHERE lesson = ? ORDER BY id", [.text(lesson)]
@@ -192,8 +194,11 @@ public final class ProgressStore: Sendable {
         WHERE a.lesson = ? ORDER BY r.attempt_id, r.position
         """, [.text(lesson)]
       ) {
-        ($0.int64(0),
-         CheckOutcome(name: $0.text(1), passed: $0.bool(2), expected: $0.text(3), actual: $0.text(4), message: $0.text(5)))
+        (
+          $0.int64(0),
+          CheckOutcome(
+            name: $0.text(1), passed: $0.bool(2), expected: $0.text(3), actual: $0.text(4), message: $0.text(5))
+        )
       }
       let outcomes = Dictionary(grouping: results, by: \.0).mapValues { $0.map(\.1) }
       return rows.map { (id: $0.0, step: $0.1, at: $0.2, passed: $0.3, outcomes: outcomes[$0.0] ?? []) }
@@ -210,7 +215,10 @@ public final class ProgressStore: Sendable {
         SELECT check_name, passed, expected, actual, message FROM check_results
         WHERE attempt_id = ? ORDER BY position
         """, [.integer(attemptID)]
-      ) { CheckOutcome(name: $0.text(0), passed: $0.bool(1), expected: $0.text(2), actual: $0.text(3), message: $0.text(4)) }
+      ) {
+        CheckOutcome(
+          name: $0.text(0), passed: $0.bool(1), expected: $0.text(2), actual: $0.text(3), message: $0.text(4))
+      }
     }
   }
 

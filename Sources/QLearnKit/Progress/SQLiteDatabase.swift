@@ -28,7 +28,8 @@ final class SQLiteDatabase: @unchecked Sendable {
     try withConnection { connection in try connection.transaction(immediate: false) { try body(connection) } }
   }
 
-  /// Runs `body` in one write transaction; returns after COMMIT, i.e. after the data reached the disk (`synchronous=FULL`).
+  /// Runs `body` in one write transaction; returns after COMMIT, i.e. after the data reached the disk
+  /// (`synchronous=FULL`).
   func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
     try withConnection { connection in try connection.transaction(immediate: true) { try body(connection) } }
   }
