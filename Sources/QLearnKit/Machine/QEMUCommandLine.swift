@@ -1,0 +1,166 @@
+import Foundation
+
+/// The host side of one boot: everything qlearn chose that the lesson must not (paths, sockets, kernel, accelerator).
+public struct BootPlan: Sendable, Equatable {
+  public enum Accelerator: String, Sendable, CaseIterable { case kvm, tcg }
+
+  public var accelerator: Accelerator
+  /// The kernel to boot: an uncompressed vmlinux (PVH entry, fastest) or a bzImage.
+  public var kernel: URL
+  public var initrd: URL?
+  public var kernelArguments: [String]
+  /// Per-session folder holding sockets, disk images, memory backend files and logs.
+  public var sessionDirectory: URL
+  /// qboot's image when the lesson uses qboot; nil boots QEMU's default SeaBIOS.
+  public var firmwareImage: URL?
+  /// Names of the tap interfaces qlearn created or lets QEMU create, by netdev id.
+  public var tapNames: [String: String]
+  public var qemuBinary: String
+
+  public init(
+    accelerator: Accelerator, kernel: URL, initrd: URL?, kernelArguments: [String], sessionDirectory: URL,
+    firmwareImage: URL?, tapNames: [String: String] = [:], qemuBinary: String = QEMUCapabilities.defaultBinary
+  ) {
+    self.accelerator = accelerator
+    self.kernel = kernel
+    self.initrd = initrd
+    self.kernelArguments = kernelArguments
+    self.sessionDirectory = sessionDirectory
+    self.firmwareImage = firmwareImage
+    self.tapNames = tapNames
+    self.qemuBinary = qemuBinary
+  }
+
+  /// The files qlearn keeps in the session folder; the runner and the grader find them here.
+  public var qmpSocket: URL { sessionDirectory.appendingPathComponent("qmp.sock") }
+  public var agentSocket: URL { sessionDirectory.appendingPathComponent("qga.sock") }
+  public var consoleSocket: URL { sessionDirectory.appendingPathComponent("console.sock") }
+  public var consoleLog: URL { sessionDirectory.appendingPathComponent("console.log") }
+  public func diskImage(_ disk: Disk) -> URL {
+    sessionDirectory.appendingPathComponent("disk-\(disk.id).\(disk.format.rawValue)")
+  }
+  public func backendFile(_ backend: MemoryBackend) -> URL {
+    sessionDirectory.appendingPathComponent("memory-\(backend.id).img")
+  }
+  public func hostLog(_ name: String) -> URL { sessionDirectory.appendingPathComponent("log-\(name).log") }
+}
+
+/// Builds QEMU's argv from the typed machine. Every value comes from the model (already validated) or from qlearn's
+/// own plan, and is written in QEMU's option syntax with commas doubled, so no value can add an option.
+public enum QEMUCommandLine {
+  /// QEMU's quoting inside a `key=value,...` option: a literal comma is written twice.
+  public static func quote(_ value: String) -> String { value.replacingOccurrences(of: ",", with: ",,") }
+
+  /// `key=value,...` with every value quoted.
+  static func keyValues(_ pairs: [(String, String)]) -> String {
+    pairs.map { "\($0.0)=\(quote($0.1))" }.joined(separator: ",")
+  }
+
+  /// `name,key=value,...`: an option whose first word is a bare name (a driver, a machine type).
+  static func option(_ head: String, _ pairs: [(String, String)]) -> String {
+    pairs.isEmpty ? quote(head) : quote(head) + "," + keyValues(pairs)
+  }
+
+  public static func arguments(for machine: Machine, plan: BootPlan) -> [String] {
+    var argv: [String] = [plan.qemuBinary]
+    func add(_ flag: String, _ value: String) { argv += [flag, value] }
+
+    add("-machine", option(machine.type.rawValue, machine.hasNVDIMM ? [("nvdimm", "on")] : []))
+    add("-accel", plan.accelerator.rawValue)
+    argv += ["-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"]
+    add("-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny")
+    add("-name", option("qlearn", [("process", "qlearn-qemu")]))
+
+    add("-smp", smp(machine.cpus))
+    var memory: [(String, String)] = [("size", machine.memory.size.description)]
+    if let slots = machine.memory.slots { memory.append(("slots", String(slots))) }
+    if let maxmem = machine.memory.maxmem { memory.append(("maxmem", maxmem.description)) }
+    add("-m", keyValues(memory))
+    for (index, node) in machine.numa.enumerated() {
+      add("-object", option("memory-backend-ram", [("id", "numa-ram\(index)"), ("size", node.memory.description)]))
+      add("-numa", option("node", [("nodeid", String(index))] + cpuRanges(node.cpus).map { ("cpus", $0) } + [("memdev", "numa-ram\(index)")]))
+    }
+
+    if let firmware = plan.firmwareImage { add("-bios", firmware.path) }
+    add("-kernel", plan.kernel.path)
+    if let initrd = plan.initrd { add("-initrd", initrd.path) }
+    add("-append", (plan.kernelArguments + machine.kernelArguments).joined(separator: " "))
+
+    // The console: a socket qlearn proxies to the learner, logged to a file qlearn owns.
+    add("-chardev", option("socket", [("id", "console"), ("path", plan.consoleSocket.path), ("server", "on"), ("wait", "off"), ("logfile", plan.consoleLog.path)]))
+    add("-serial", "chardev:console")
+    // The guest agent's private channel, on the second serial port.
+    add("-chardev", option("socket", [("id", "qga"), ("path", plan.agentSocket.path), ("server", "on"), ("wait", "off")]))
+    add("-device", option("isa-serial", [("chardev", "qga")]))
+    add("-chardev", option("socket", [("id", "qmp"), ("path", plan.qmpSocket.path), ("server", "on"), ("wait", "off")]))
+    add("-mon", keyValues([("chardev", "qmp"), ("mode", "control")]))
+
+    for disk in machine.disks {
+      add("-blockdev", keyValues([("driver", disk.format.rawValue), ("node-name", disk.id), ("file.driver", "file"), ("file.filename", plan.diskImage(disk).path)]))
+    }
+    for backend in machine.memoryBackends {
+      var pairs: [(String, String)] = [("id", backend.id), ("size", backend.size.description)]
+      if backend.kind == .file { pairs.append(("mem-path", plan.backendFile(backend).path)) }
+      if backend.share { pairs.append(("share", "on")) }
+      add("-object", option("memory-backend-\(backend.kind.rawValue)", pairs))
+    }
+    for netdev in machine.netdevs {
+      var pairs: [(String, String)] = [("id", netdev.id)]
+      if netdev.kind == .tap {
+        pairs += [("ifname", plan.tapNames[netdev.id] ?? "qlearn-\(netdev.id)"), ("script", "no"), ("downscript", "no")]
+        if let queues = netdev.queues { pairs.append(("queues", String(queues))) }
+        pairs.append(("vhost", netdev.vhost == true ? "on" : "off"))
+      }
+      add("-netdev", option(netdev.kind.rawValue, pairs))
+    }
+    for device in machine.devices {
+      argv += deviceArguments(device, machine: machine, plan: plan)
+    }
+    return argv
+  }
+
+  static func deviceArguments(_ device: Device, machine: Machine, plan: BootPlan) -> [String] {
+    var result: [String] = []
+    var pairs: [(String, String)] = []
+    if let id = device.id { pairs.append(("id", id)) }
+    if let bus = device.bus, bus != machine.type.rootBus,
+      let provider = machine.devices.first(where: { $0.id == bus })
+    {
+      pairs.append(("bus", provider.kind.busName(forDeviceID: bus)))
+    } else if device.kind.plug == .rootBus {
+      pairs.append(("bus", machine.type.rootBus))
+    }
+    for name in device.properties.keys.sorted() {
+      guard let value = device.properties[name] else { continue }
+      if device.kind.properties[name] == .hostLog, let log = value.text {
+        result += ["-chardev", option("file", [("id", "log-\(log)"), ("path", plan.hostLog(log).path)])]
+        pairs.append(("chardev", "log-\(log)"))
+      } else {
+        pairs.append((name, value.description))
+      }
+    }
+    return result + ["-device", option(device.kind.name, pairs)]
+  }
+
+  static func smp(_ cpus: CPUTopology) -> String {
+    let optional: [(String, Int?)] = [
+      ("maxcpus", cpus.maxcpus), ("sockets", cpus.sockets), ("cores", cpus.cores), ("threads", cpus.threads),
+    ]
+    return keyValues([("cpus", String(cpus.count))] + optional.compactMap { key, value in value.map { (key, String($0)) } })
+  }
+
+  /// `[0, 1, 2, 5]` -> `["0-2", "5"]`, as `-numa node,cpus=` takes them (repeated for several ranges).
+  static func cpuRanges(_ cpus: [Int]) -> [String] {
+    var ranges: [String] = []
+    var start: Int?
+    var previous = -2
+    for cpu in cpus.sorted() + [Int.max] {
+      if cpu != previous + 1 {
+        if let start { ranges.append(start == previous ? "\(start)" : "\(start)-\(previous)") }
+        start = cpu
+      }
+      previous = cpu
+    }
+    return ranges
+  }
+}

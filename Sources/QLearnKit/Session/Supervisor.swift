@@ -1,0 +1,102 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The process that owns a session's QEMU (`qlearn _supervise <session folder>`).
+///
+/// `qlearn start` may be killed at any moment, and a learner may detach and come back later, so QEMU cannot be
+/// `qlearn start`'s own child. The supervisor runs in its own session and:
+/// - starts QEMU under `setpriv --pdeathsig KILL`, so QEMU dies with it, whatever kills it;
+/// - until `qlearn start` writes `keep` on its standard input, treats end-of-file there (start died during boot) as
+///   an order to kill QEMU and remove the session;
+/// - on SIGTERM, SIGINT or SIGHUP stops QEMU (SIGTERM, then SIGKILL after a grace period) and removes the session;
+/// - when QEMU ends by itself, writes how into the session folder for `qlearn status` and the next command to report.
+public enum Supervisor {
+  public static let keepWord = "keep"
+
+  public static func run(session: SessionDirectory) throws -> Never {
+    signal(SIGPIPE, SIG_IGN)
+    var handled = sigset_t()
+    sigemptyset(&handled)
+    for signal in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&handled, signal) }
+    pthread_sigmask(SIG_BLOCK, &handled, nil)
+
+    let argv = try JSONDecoder().decode([String].self, from: Data(contentsOf: session.argvFile))
+    guard let qemu = argv.first, let setpriv = ExecutableLookup.find("setpriv") else {
+      throw SupervisorError.cannotStart("setpriv (util-linux) or the QEMU command line is missing")
+    }
+    let log = try syscall("open", session.qemuOutput.path) {
+      open(session.qemuOutput.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    }
+    let pid = try Spawn.run(
+      [setpriv, "--pdeathsig", "KILL", "--", ExecutableLookup.find(qemu) ?? qemu] + argv.dropFirst(),
+      standard: .init(output: log, error: log))
+    close(log)
+    if var record = try? session.readRecord() {
+      record.qemuPID = pid
+      try? session.write(record)
+    }
+
+    let state = SupervisorState()
+    Thread.detachNewThread { watchBootGuard(qemu: pid, state: state) }
+    let waited = handled
+    Thread.detachNewThread {
+      var set = waited
+      var received: Int32 = 0
+      sigwait(&set, &received)
+      state.stopRequested()
+      stop(pid)
+    }
+    let exit = (try? Spawn.wait(pid)) ?? .exited(-1)
+    if state.shouldRemove {
+      session.remove()
+    } else {
+      try? "QEMU \(exit)\n".write(to: session.exitFile, atomically: true, encoding: .utf8)
+    }
+    Foundation.exit(0)
+  }
+
+  /// Reads standard input until `keep`; end-of-file first means `qlearn start` died during boot.
+  static func watchBootGuard(qemu: pid_t, state: SupervisorState) {
+    var received = ""
+    var buffer = [UInt8](repeating: 0, count: 64)
+    while true {
+      let count = (try? syscall("read", "boot guard") { read(0, &buffer, buffer.count) }) ?? 0
+      if count <= 0 { break }
+      received += String(decoding: buffer[0..<count], as: UTF8.self)
+      if received.contains(keepWord) { return }
+    }
+    state.stopRequested()
+    stop(qemu)
+  }
+
+  /// SIGTERM lets QEMU close its files; SIGKILL follows if it has not gone in 3 seconds.
+  static func stop(_ pid: pid_t) {
+    kill(pid, SIGTERM)
+    for _ in 0..<30 {
+      usleep(100_000)
+      if !Spawn.isAlive(pid) { return }
+    }
+    kill(pid, SIGKILL)
+  }
+}
+
+/// Whether the supervisor was told to stop (then the session folder goes away) or QEMU ended by itself.
+final class SupervisorState: @unchecked Sendable {
+  private let lock = NSLock()
+  private var removing = false
+
+  func stopRequested() { lock.withLock { removing = true } }
+  var shouldRemove: Bool { lock.withLock { removing } }
+}
+
+public enum SupervisorError: Error, LocalizedError {
+  case cannotStart(String)
+  public var errorDescription: String? {
+    switch self {
+    case .cannotStart(let why): "The session supervisor cannot start QEMU: \(why)."
+    }
+  }
+}

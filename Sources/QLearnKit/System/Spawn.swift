@@ -1,0 +1,99 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#endif
+
+/// Starts programs with `posix_spawn`, for the few processes qlearn must control closely (the session supervisor and
+/// QEMU): file descriptors are set explicitly, signal dispositions are reset, and the child may get its own session so
+/// that a learner's Ctrl-C in the terminal does not reach it.
+public enum Spawn {
+  /// glibc's `POSIX_SPAWN_SETSID` (not exported to Swift by every Glibc module map).
+  static let setSessionFlag: Int32 = 0x80
+
+  public struct Standard: Sendable {
+    public var input: Int32?
+    public var output: Int32?
+    public var error: Int32?
+    public init(input: Int32? = nil, output: Int32? = nil, error: Int32? = nil) {
+      self.input = input
+      self.output = output
+      self.error = error
+    }
+  }
+
+  /// Spawns `argv[0]` (an absolute path) with `argv`, returning its pid. Descriptors not named in `standard` become
+  /// `/dev/null`; all others are closed in the child by their close-on-exec flag (Foundation and qlearn open with it).
+  public static func run(_ argv: [String], standard: Standard = .init(), newSession: Bool = false) throws(SystemError) -> pid_t {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    for (target, source) in [(Int32(0), standard.input), (1, standard.output), (2, standard.error)] {
+      if let source {
+        posix_spawn_file_actions_adddup2(&actions, source, target)
+      } else {
+        posix_spawn_file_actions_addopen(&actions, target, "/dev/null", target == 0 ? O_RDONLY : O_WRONLY, 0)
+      }
+    }
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var defaults = sigset_t()
+    sigfillset(&defaults)
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    posix_spawnattr_setsigmask(&attributes, &empty)
+    var flags = Int32(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)
+    if newSession { flags |= setSessionFlag }
+    posix_spawnattr_setflags(&attributes, Int16(flags))
+
+    var cArguments = argv.map { strdup($0) } + [nil]
+    defer { cArguments.forEach { free($0) } }
+    var pid: pid_t = 0
+    let result = posix_spawn(&pid, argv[0], &actions, &attributes, &cArguments, environ)
+    guard result == 0 else { throw SystemError(call: "posix_spawn", subject: argv[0], errno: result) }
+    return pid
+  }
+
+  /// How a child ended.
+  public enum Exit: Sendable, Equatable, CustomStringConvertible {
+    case exited(Int32)
+    case signalled(Int32)
+
+    public var description: String {
+      switch self {
+      case .exited(let code): "exited with status \(code)"
+      case .signalled(let signal):
+        "was killed by signal \(signal) (\(String(cString: strsignal(signal))))"
+      }
+    }
+  }
+
+  /// Waits for a child of this process, retrying EINTR.
+  public static func wait(_ pid: pid_t) throws(SystemError) -> Exit {
+    var status: Int32 = 0
+    try syscall("waitpid", String(pid)) { waitpid(pid, &status, 0) }
+    return decode(status)
+  }
+
+  /// The child's exit if it has ended, nil if it still runs.
+  public static func poll(_ pid: pid_t) throws(SystemError) -> Exit? {
+    var status: Int32 = 0
+    let result = try syscall("waitpid", String(pid)) { waitpid(pid, &status, WNOHANG) }
+    return result == 0 ? nil : decode(status)
+  }
+
+  static func decode(_ status: Int32) -> Exit {
+    // WIFEXITED / WEXITSTATUS / WTERMSIG, which are macros C exports and Swift does not.
+    let signal = status & 0x7f
+    return signal == 0 ? .exited((status >> 8) & 0xff) : .signalled(signal)
+  }
+
+  /// Whether a process with this pid exists (it may belong to another user; then it exists too).
+  public static func isAlive(_ pid: pid_t) -> Bool {
+    pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
+  }
+}
