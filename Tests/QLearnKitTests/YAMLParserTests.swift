@@ -9,7 +9,8 @@ private func render(_ node: YAMLNode?) -> String {
   switch node.kind {
   case .scalar(let text, let plain): return plain ? text : "'\(text)'"
   case .sequence(let items): return "[" + items.map(render).joined(separator: ", ") + "]"
-  case .mapping(let pairs): return "{" + pairs.map { render($0.key) + ": " + render($0.value) }.joined(separator: ", ") + "}"
+  case .mapping(let pairs):
+    return "{" + pairs.map { render($0.key) + ": " + render($0.value) }.joined(separator: ", ") + "}"
   }
 }
 

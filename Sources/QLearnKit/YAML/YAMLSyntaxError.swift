@@ -51,7 +51,9 @@ enum YAMLSyntaxError {
   /// mapping") and where that context started.
   static func explain(problem: String, context: String?, contextAt: SourceLocation?) -> (String, String) {
     let started = contextAt.map { " started on line \($0.line), column \($0.column)" } ?? ""
-    let generic = "Check this line and the one above it; quote values that contain ':', '#', '[', '{' or start with '*', '&', '!', '@' or '`'."
+    let generic =
+      "Check this line and the one above it; quote values that contain ':', '#', '[', '{' "
+      + "or start with '*', '&', '!', '@' or '`'."
     switch (problem, context ?? "") {
     case ("did not find expected ',' or ']'", _):
       return (
