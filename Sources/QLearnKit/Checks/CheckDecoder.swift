@@ -39,7 +39,9 @@ struct CheckDecoder {
     switch inspect {
     case .guestFile(let t), .guestGlob(let t), .guestCommand(let t), .interrupts(let t), .hostLog(let t):
       result.append((t, inspectAt))
-    case .qmp(_, let arguments, _): result += arguments.values.map { ($0, inspectAt) }
+    case .qmp(let command, let arguments, let select):
+      result += [(Template(command), inspectAt)] + arguments.values.map { ($0, inspectAt) }
+      if let select { result.append((Template(select), inspectAt)) }
     case .dmesg, .answer: break
     }
     for expectation in expect {
@@ -101,7 +103,8 @@ struct CheckDecoder {
       }
       defer { qmp.finish() }
       guard let command = qmp.required("command", "a QMP command such as query-status")?.word(
-        "a QMP command name", allowed: { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+        "a QMP command name or a {{parameter}}",
+        allowed: { $0.isLetter || $0.isNumber || "-_{} ".contains($0) })
       else { return nil }
       var arguments: [String: Template] = [:]
       if let args = qmp.optional("arguments"), case .mapping(let pairs) = args.node.kind {

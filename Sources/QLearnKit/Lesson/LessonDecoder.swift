@@ -29,7 +29,9 @@ public struct LessonDecoder {
     }
     let steps = map.required("steps", "the steps the learner takes").flatMap { decodeSteps($0) }
     var locations: [String: SourceLocation] = [:]
-    for key in map.keys { if let node = map.optional(key) { locations[key] = node.location } }
+    for key in map.keys where Self.topKeys.contains(key) {
+      if let node = map.optional(key) { locations[key] = node.location }
+    }
     guard sink.diagnostics.count == before, let id, let title, let summary, let topic, let minutes,
       let machine, let steps
     else { return nil }

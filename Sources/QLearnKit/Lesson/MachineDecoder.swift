@@ -43,7 +43,10 @@ struct MachineDecoder {
       cpus.count = count
       return cpus
     }
-    guard let map = reader.mapping(known: ["count", "maxcpus", "sockets", "cores", "threads"]) else {
+    guard case .mapping = reader.node.kind,
+      let map = reader.mapping(known: ["count", "maxcpus", "sockets", "cores", "threads"])
+    else {
+      reader.mismatch("a CPU count, or a mapping with count, maxcpus, sockets, cores and threads")
       return nil
     }
     defer { map.finish() }
@@ -62,7 +65,10 @@ struct MachineDecoder {
       memory.size = size
       return memory
     }
-    guard let map = reader.mapping(known: ["size", "slots", "maxmem"]) else { return nil }
+    guard case .mapping = reader.node.kind, let map = reader.mapping(known: ["size", "slots", "maxmem"]) else {
+      reader.mismatch("a size such as 512M, or a mapping with size, slots and maxmem")
+      return nil
+    }
     defer { map.finish() }
     if let size = map.required("size", "boot memory, e.g. 1G")?.size() { memory.size = size }
     memory.slots = map.optional("slots")?.integer(in: 1...32)
