@@ -4,7 +4,7 @@ struct MachineDecoder {
 
   static let keys = [
     "type", "cpus", "memory", "numa", "firmware", "kernel_args", "disks", "memory_backends", "netdevs",
-    "devices",
+    "devices", "tools",
   ]
 
   func decode(_ reader: NodeReader) -> Machine? {
@@ -33,6 +33,18 @@ struct MachineDecoder {
     machine.memoryBackends = map.optional("memory_backends")?.list(decodeBackend) ?? []
     machine.netdevs = map.optional("netdevs")?.list(decodeNetdev) ?? []
     machine.devices = map.optional("devices")?.list(decodeDevice) ?? []
+    machine.tools =
+      map.optional("tools")?.list { item in
+        guard let name = item.string() else { return nil }
+        guard GuestTools.catalog[name] != nil else {
+          item.fail(
+            "qlearn does not know the guest tool '\(TerminalSafe.clip(name))'"
+              + Spelling.didYouMean(name, in: GuestTools.catalog.keys),
+            suggestion: "Tools qlearn can copy into the guest: \(GuestTools.catalog.keys.sorted().joined(separator: ", ")). Busybox applets need no entry.")
+          return nil
+        }
+        return name
+      } ?? []
     return machine
   }
 

@@ -12,6 +12,8 @@ public struct Machine: Sendable, Hashable {
   public var memoryBackends: [MemoryBackend] = []
   public var netdevs: [Netdev] = []
   public var devices: [Device] = []
+  /// Host programs to copy into the guest besides busybox, by name from ``GuestTools/catalog``.
+  public var tools: [String] = []
 
   public init() {}
 
