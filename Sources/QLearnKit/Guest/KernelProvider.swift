@@ -149,7 +149,7 @@ public struct KernelProvider: Sendable {
       progress("extracting vmlinux from \(image.lastPathComponent)")
       if try KernelImage.extractVmlinux(from: image, to: vmlinux) { return vmlinux }
       try? FileManager.default.removeItem(at: vmlinux)
-      FileManager.default.createFile(atPath: noPVH.path, contents: Data())
+      _ = FileManager.default.createFile(atPath: noPVH.path, contents: Data())
       return nil
     }
   }

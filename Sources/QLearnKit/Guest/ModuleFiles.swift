@@ -40,8 +40,8 @@ enum ModuleFiles {
     return path
   }
 
-  /// Decompresses one module into `destination`, or copies it when it is not compressed.
-  static func copyDecompressed(from source: URL, to destination: URL) throws -> Data {
+  /// The contents of one module, decompressed when it is compressed.
+  static func decompressed(_ source: URL) throws -> Data {
     let path = source.path
     if let entry = compressedSuffixes.first(where: { path.hasSuffix($0.suffix) }) {
       return try Command(entry.command, ["-dc", path]).run().stdout
