@@ -21,42 +21,54 @@ public struct ModuleResolver: Sendable {
   public let directory: URL
   /// Canonical name -> modules.dep path.
   let paths: [String: String]
-  /// modules.dep path -> its dependencies as depmod listed them (deepest last).
-  let dependencies: [String: [String]]
+  /// modules.dep path -> the byte range of its dependency list in ``depText`` (parsed only when visited).
+  let dependencyRanges: [String: Range<Int>]
+  let depText: [UInt8]
   let builtin: Set<String>
-  let aliases: [(pattern: String, module: String)]
 
   public init(kernel: Kernel) throws {
     try self.init(modulesDirectory: kernel.modulesDirectory, version: kernel.version)
   }
 
+  /// Reads modules.dep and modules.builtin. modules.alias (the largest table) is read only by
+  /// ``modules(forModalias:)``: a cached image lookup resolves names on every start and should not pay for it.
   public init(modulesDirectory: URL, version: String) throws {
     self.version = version
     self.directory = modulesDirectory
     let depFile = modulesDirectory.appendingPathComponent("modules.dep")
-    guard let depText = try? String(contentsOf: depFile, encoding: .utf8) else {
+    guard let data = try? Data(contentsOf: depFile) else {
       throw ModuleError.noModulesDep(path: depFile.path, version: version)
     }
+    // Scanned as bytes: modules.dep has thousands of lines and String splitting dominates a debug build's lookup.
+    let bytes = [UInt8](data)
     var paths: [String: String] = [:]
-    var dependencies: [String: [String]] = [:]
-    for line in depText.split(separator: "\n") {
-      guard let colon = line.firstIndex(of: ":") else { continue }
-      let path = String(line[..<colon])
-      paths[Self.canonicalName(ofPath: path)] = path
-      dependencies[path] = line[line.index(after: colon)...].split(separator: " ").map(String.init)
+    var ranges: [String: Range<Int>] = [:]
+    var lineStart = 0
+    while lineStart < bytes.count {
+      var lineEnd = lineStart
+      var colon = -1
+      while lineEnd < bytes.count, bytes[lineEnd] != 10 {
+        if colon < 0, bytes[lineEnd] == 58 { colon = lineEnd }
+        lineEnd += 1
+      }
+      if colon > lineStart {
+        let path = String(decoding: bytes[lineStart..<colon], as: UTF8.self)
+        paths[Self.canonicalName(ofPathBytes: bytes[lineStart..<colon])] = path
+        ranges[path] = (colon + 1)..<lineEnd
+      }
+      lineStart = lineEnd + 1
     }
     self.paths = paths
-    self.dependencies = dependencies
+    self.dependencyRanges = ranges
+    self.depText = bytes
     let builtinText =
       (try? String(contentsOf: modulesDirectory.appendingPathComponent("modules.builtin"), encoding: .utf8)) ?? ""
     builtin = Set(builtinText.split(separator: "\n").map { Self.canonicalName(ofPath: String($0)) })
-    let aliasText =
-      (try? String(contentsOf: modulesDirectory.appendingPathComponent("modules.alias"), encoding: .utf8)) ?? ""
-    aliases = aliasText.split(separator: "\n").compactMap { line in
-      let words = line.split(separator: " ", maxSplits: 2)
-      guard words.count == 3, words[0] == "alias" else { return nil }
-      return (String(words[1]), Self.canonicalName(String(words[2])))
-    }
+  }
+
+  func dependencies(of path: String) -> [String] {
+    guard let range = dependencyRanges[path] else { return [] }
+    return depText[range].split(separator: 32).map { String(decoding: $0, as: UTF8.self) }
   }
 
   /// `nvme-core` and `nvme_core` are the same module to the kernel; qlearn compares the underscore form.
@@ -65,10 +77,20 @@ public struct ModuleResolver: Sendable {
   }
 
   static func canonicalName(ofPath path: String) -> String {
-    var base = Substring(path.split(separator: "/").last ?? Substring(path))
-    for suffix in [".xz", ".zst", ".gz"] where base.hasSuffix(suffix) { base = base.dropLast(suffix.count) }
-    if base.hasSuffix(".ko") { base = base.dropLast(3) }
-    return canonicalName(String(base))
+    canonicalName(ofPathBytes: Array(path.utf8)[...])
+  }
+
+  /// The module name of a modules.dep path, from its bytes: basename, minus `.ko` and any compression suffix,
+  /// dashes made underscores. Byte work because it runs once per line of modules.dep on every lookup.
+  static func canonicalName(ofPathBytes path: ArraySlice<UInt8>) -> String {
+    var start = path.startIndex
+    if let slash = path.lastIndex(of: 47) { start = slash + 1 }
+    var end = path.endIndex
+    for suffix in [".xz", ".zst", ".gz", ".ko"] {
+      let s = Array(suffix.utf8)
+      if end - start >= s.count, path[(end - s.count)..<end].elementsEqual(s) { end -= s.count }
+    }
+    return String(decoding: path[start..<end].map { $0 == 45 ? 95 : $0 }, as: UTF8.self)
   }
 
   public func isBuiltin(_ name: String) -> Bool { builtin.contains(Self.canonicalName(name)) }
@@ -83,7 +105,7 @@ public struct ModuleResolver: Sendable {
       guard seen.insert(path).inserted else { return }
       // depmod lists the whole closure with the deepest dependency last: walking it backwards, depth-first, yields
       // an order in which every module follows all of its own dependencies.
-      for dependency in (dependencies[path] ?? []).reversed() { visit(dependency) }
+      for dependency in dependencies(of: path).reversed() { visit(dependency) }
       order.append(ResolvedModule(name: Self.canonicalName(ofPath: path), path: path))
     }
     for name in names {
@@ -99,9 +121,13 @@ public struct ModuleResolver: Sendable {
 
   /// Modules whose `modules.alias` patterns match a device's modalias (as mdev and modprobe would pick them).
   public func modules(forModalias modalias: String) -> [String] {
+    let aliasText = (try? String(contentsOf: directory.appendingPathComponent("modules.alias"), encoding: .utf8)) ?? ""
     var result: [String] = []
-    for (pattern, module) in aliases where fnmatch(pattern, modalias, 0) == 0 && !result.contains(module) {
-      result.append(module)
+    for line in aliasText.split(separator: "\n") {
+      let words = line.split(separator: " ", maxSplits: 2)
+      guard words.count == 3, words[0] == "alias", fnmatch(String(words[1]), modalias, 0) == 0 else { continue }
+      let module = Self.canonicalName(String(words[2]))
+      if !result.contains(module) { result.append(module) }
     }
     return result
   }
