@@ -90,6 +90,50 @@ import Testing
     let out = try agent.output(ofPid: pid)
     #expect(out.contains("nvme0q0") && out.contains("nvme0q4"))
     #expect(!out.contains("nvme0q5"))
+
+    // A device that appears later gets its driver from mdev (netlink) -> modprobe by modalias, reading the module
+    // tables the builder wrote. Remove the driver and the device, rescan, and the disk must come back.
+    // (`$((1+1))` keeps the marker out of the console's echo of the command.)
+    mark = qemu.mark
+    qemu.send(
+      "rmmod nvme && echo removed-$((1+1)); echo 1 > /sys/bus/pci/devices/0000:00:02.0/remove; "
+        + "echo 1 > /sys/bus/pci/rescan; sleep 2; ls /dev\n")
+    #expect(qemu.waitFor("removed-2", after: mark, timeout: 30))
+    #expect(qemu.waitFor("nvme0n1", after: mark, timeout: 30), "console: \(qemu.output.suffix(1500))")
+  }
+
+  @Test func concurrentBuildsAgreeOnOneImage() async throws {
+    let kernel = try await debianKernel()
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qlearn-race-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let spec = GuestImageSpec(kernel: kernel, modules: ["virtio_blk", "virtio-net"], tools: ["ethtool"], guestAgent: false)
+    let images = try await withThrowingTaskGroup(of: URL.self) { group in
+      for _ in 0..<3 {
+        group.addTask { try InitramfsBuilder(cacheDirectory: dir).image(for: spec) }
+      }
+      return try await group.reduce(into: [URL]()) { $0.append($1) }
+    }
+    #expect(Set(images).count == 1)
+    let entries = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".cpio") }
+    #expect(entries.count == 1)
+    let listing = try Command("sh", ["-c", "cpio -it --quiet < '\(images[0].path)'"]).run().stdoutText
+    #expect(listing.contains("usr/sbin/ethtool") && listing.contains("virtio_net.ko") && listing.contains("net_failover.ko"))
+    #expect(!listing.contains("qemu-ga"))
+  }
+
+  @Test func availableListsCachedAndInstallableKernels() async throws {
+    let kernel = try await debianKernel()
+    let candidates = try KernelProvider(cacheDirectory: Self.cache.appendingPathComponent("kernels")).available()
+    #expect(candidates.contains { $0.version == kernel.version && $0.isCached })
+    #expect(candidates.contains { !$0.isCached && $0.version.hasPrefix("6.12.") })
+  }
+
+  @Test func missingToolIsNamed() async throws {
+    let kernel = try await debianKernel()
+    let builder = InitramfsBuilder(cacheDirectory: FileManager.default.temporaryDirectory)
+    #expect(throws: GuestImageError.toolNotFound(name: "qlearn-no-such-tool")) {
+      try builder.image(for: GuestImageSpec(kernel: kernel, modules: [], tools: ["qlearn-no-such-tool"]))
+    }
   }
 
   @Test func lpjIsCalibratedOnceAndCached() async throws {
