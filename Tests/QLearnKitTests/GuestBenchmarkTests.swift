@@ -30,16 +30,19 @@ struct GuestBenchmarkTests {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qlearn-fetch-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: dir) }
     let start = DispatchTime.now().uptimeNanoseconds
-    let kernel = try await KernelProvider(cacheDirectory: dir).kernel(explicit: nil, modules: nil, version: nil)
+    let kernel = try await KernelProvider(cacheDirectory: dir).kernel(explicit: nil, modules: nil, version: Self.version)
     let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     #expect(kernel.vmlinux != nil)
-    Self.report("kernel fetch+unpack+depmod+vmlinux (1 run)", [elapsed])
+    Self.report("kernel \(kernel.version) fetch+unpack+depmod+vmlinux (1 run)", [elapsed])
   }
+
+  /// `QLEARN_BENCHMARK_KERNEL=6.12` measures another Debian kernel than the default 6.1.
+  static let version = ProcessInfo.processInfo.environment["QLEARN_BENCHMARK_KERNEL"]
 
   @Test func buildLookupAndBoot() async throws {
     let cache = Paths.standard().cache
     let kernel = try await KernelProvider(cacheDirectory: cache.appendingPathComponent("kernels"))
-      .kernel(explicit: nil, modules: nil, version: nil)
+      .kernel(explicit: nil, modules: nil, version: Self.version)
     let work = FileManager.default.temporaryDirectory.appendingPathComponent("qlearn-bench-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: work) }
     let spec = GuestImageSpec(kernel: kernel, modules: ["nvme"], tools: ["lspci", "nvme"], guestAgent: true)
