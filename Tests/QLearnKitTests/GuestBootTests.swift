@@ -85,7 +85,13 @@ import Testing
     #expect(!qemu.hasExited)
 
     // The guest agent answers on the second serial port.
-    let agent = try AgentConnection(path: agentSocket.path)
+    let agent: AgentConnection
+    do {
+      agent = try AgentConnection(path: agentSocket.path)
+    } catch {
+      Issue.record("agent: \(error); exited: \(qemu.hasExited); console: \(qemu.output.suffix(1500))")
+      return
+    }
     let pid = try agent.exec(path: "/bin/cat", arguments: ["/proc/interrupts"])
     let out = try agent.output(ofPid: pid)
     #expect(out.contains("nvme0q0") && out.contains("nvme0q4"))
@@ -167,7 +173,7 @@ final class AgentConnection {
         try syscall("connect", path) { connect(descriptor, sa, socklen_t(MemoryLayout<sockaddr_un>.size)) }
       }
     }
-    var timeout = timeval(tv_sec: 2, tv_usec: 0)
+    var timeout = timeval(tv_sec: 1, tv_usec: 0)
     try syscall("setsockopt", path) {
       setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
@@ -178,20 +184,35 @@ final class AgentConnection {
 
   /// guest-sync until the agent echoes our id: the first bytes may be lost while the guest opens ttyS1.
   func synchronise() throws {
+    var lastError: Error = AgentTestError.noAnswer
     for attempt in 0..<30 {
       let id = 4711 + attempt
-      if let reply = try? request(#"{"execute":"guest-sync","arguments":{"id":\#(id)}}"#),
-        (reply["return"] as? Int) == id
-      {
-        return
+      do {
+        try send(#"{"execute":"guest-sync","arguments":{"id":\#(id)}}"#)
+        // Read until our id comes back: replies to earlier attempts (or an error for bytes garbled while the guest
+        // opened the port) may still be queued, and taking one of those would leave every later reply off by one.
+        while true {
+          if (try readReply()["return"] as? Int) == id { return }
+        }
+      } catch {
+        lastError = error
       }
     }
-    throw AgentTestError.noAnswer
+    throw lastError
   }
 
   func request(_ json: String) throws -> [String: Any] {
+    try send(json)
+    return try readReply()
+  }
+
+  func send(_ json: String) throws {
     let bytes = Array((json + "\n").utf8)
     try syscall("write", "agent") { write(descriptor, bytes, bytes.count) }
+  }
+
+  /// The next JSON object from the agent; throws when none arrives within the socket's receive timeout.
+  func readReply() throws -> [String: Any] {
     while true {
       if let newline = pending.firstIndex(of: 10) {
         let line = pending[pending.startIndex..<newline]
@@ -201,7 +222,7 @@ final class AgentConnection {
       }
       var chunk = [UInt8](repeating: 0, count: 65536)
       let count = try syscall("read", "agent") { read(descriptor, &chunk, chunk.count) }
-      if count == 0 { throw AgentTestError.noAnswer }
+      if count == 0 { throw AgentTestError.closed }
       pending.append(contentsOf: chunk[0..<count])
     }
   }
@@ -232,5 +253,6 @@ final class AgentConnection {
 
 enum AgentTestError: Error {
   case noAnswer
+  case closed
   case unexpected(String)
 }
