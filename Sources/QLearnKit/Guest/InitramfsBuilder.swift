@@ -82,6 +82,10 @@ public struct InitramfsBuilder: Sendable {
     var key: String
   }
 
+  /// Resolves modules and tools and computes the cache key: format version, compression, kernel release, init text,
+  /// and path+size+mtime of every module, modules.dep, busybox, qemu-ga, each tool and its data files.
+  /// Shared libraries are deliberately not stamped (that would cost an `ldd` per tool on every lookup): a library
+  /// upgrade alone keeps serving the older, self-consistent copy until a tool changes or the cache is cleared.
   func plan(for spec: GuestImageSpec) throws -> Plan {
     let resolver = try ModuleResolver(kernel: spec.kernel)
     let modules = try resolver.resolve(spec.modules)
