@@ -1,0 +1,62 @@
+import Foundation
+
+/// The guest's `/init`: a busybox shell script, because the guest has no init system and needs none.
+///
+/// PID 1 mounts the pseudo file systems, loads the lesson's modules in dependency order, starts the hot-plug helper
+/// and the guest agent, prints ``readyLine`` once, then keeps a root shell on the serial console. The shell runs in a
+/// loop so that `exit` gives a new shell instead of killing PID 1 (which panics the kernel).
+public enum InitScript {
+  /// Printed on ttyS0 once modules are loaded and the agent started: the host waits for exactly this line.
+  public static let readyLine = "qlearn: guest ready"
+  /// The shell prompt, so a human and a test both recognise the guest.
+  public static let prompt = "vm# "
+
+  /// - Parameters:
+  ///   - moduleDirectory: `/lib/modules/<version>` inside the guest.
+  ///   - modules: paths relative to it, in load order.
+  public static func text(moduleDirectory: String, modules: [String], guestAgent: Bool) -> String {
+    var lines = [
+      "#!/bin/sh",
+      "# qlearn guest init: generated, do not edit (the image is rebuilt when this text changes).",
+      "export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=linux PS1='\(prompt)'",
+      "mount -t proc proc /proc",
+      "mount -t sysfs sysfs /sys",
+      "mount -t devtmpfs devtmpfs /dev",
+      "mkdir -p /dev/pts /dev/shm /run /tmp /root /var",
+      "mount -t devpts devpts /dev/pts",
+      "mount -t tmpfs tmpfs /run",
+      "mount -t tmpfs tmpfs /tmp",
+      "ln -s /run /var/run",
+      "ln -s /proc/self/fd /dev/fd",
+      "hostname vm",
+      "ip link set lo up 2>/dev/null",
+    ]
+    if !modules.isEmpty {
+      // insmod by path in the order the host resolved: no modules.dep parsing at boot, and a failure names the file.
+      lines.append("for m in \(modules.map(shellQuote).joined(separator: " ")); do")
+      lines.append("  insmod \(moduleDirectory)/$m || echo \"qlearn: could not load $m\" > /dev/ttyS0")
+      lines.append("done")
+    }
+    lines += [
+      "# Hot-added devices: the kernel has no uevent helper, so mdev listens on netlink and modprobes by modalias.",
+      "mdev -d",
+    ]
+    if guestAgent {
+      lines.append("qemu-ga -m isa-serial -p /dev/ttyS1 -t /run > /run/qemu-ga.log 2>&1 &")
+    }
+    lines += [
+      "echo '\(readyLine)' > /dev/ttyS0",
+      "cd /root",
+      "while true; do",
+      "  setsid cttyhack /bin/sh -i",
+      "  echo 'qlearn: shell exited; starting a new one' > /dev/ttyS0",
+      "done",
+    ]
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  static func shellQuote(_ word: String) -> String {
+    word.allSatisfy { $0.isLetter || $0.isNumber || "/._-+".contains($0) }
+      ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+  }
+}

@@ -1,0 +1,236 @@
+import Foundation
+
+/// Builds the guest's initramfs from the host's own Debian parts: busybox-static, the kernel's modules, qemu-ga and the
+/// lesson's tools with their shared libraries. Images are cached by a hash of every input.
+public struct InitramfsBuilder: Sendable {
+  public var cacheDirectory: URL
+  public var compression: InitramfsCompression
+  public var progress: @Sendable (String) -> Void
+  /// Where busybox-static and qemu-ga live on Debian.
+  public var busybox = URL(fileURLWithPath: "/bin/busybox")
+  public var guestAgent = URL(fileURLWithPath: "/usr/sbin/qemu-ga")
+
+  /// Bumped when the layout of the image changes in a way the inputs do not show.
+  static let formatVersion = "qlearn-initramfs-1"
+
+  /// Data files a tool reads at run time, copied along with it when present on the host.
+  static let toolData: [String: [String]] = [
+    "lspci": ["/usr/share/misc/pci.ids"],
+    "mkfs.ext4": ["/etc/mke2fs.conf"], "mke2fs": ["/etc/mke2fs.conf"], "mkfs.ext2": ["/etc/mke2fs.conf"],
+    "mkfs.ext3": ["/etc/mke2fs.conf"],
+  ]
+
+  /// - Parameter compression: `.none` by default: measured under TCG here it reached the ready line sooner than gzip
+  ///   (see Benchmarks/initramfs.sh); the kernel copies a plain archive but must inflate a gzip one.
+  public init(
+    cacheDirectory: URL, compression: InitramfsCompression = .none,
+    progress: @escaping @Sendable (String) -> Void = { _ in }
+  ) {
+    self.cacheDirectory = cacheDirectory
+    self.compression = compression
+    self.progress = progress
+  }
+
+  /// The kernel command line for a qlearn guest: the serial console plus the words that shorten a TCG boot.
+  ///
+  /// `lpj=` skips the delay-loop calibration; `cryptomgr.notests` skips the crypto self-tests (one boot in ~320 hung
+  /// in them); `tsc=reliable no_timer_check` stop the kernel second-guessing TCG's clocks; `i8042.*` skip probing a
+  /// keyboard nobody types on; `rodata=off` saves the page-table split; `panic=-1` with `-no-reboot` makes a panic end
+  /// QEMU instead of hanging.
+  public static func kernelArguments(lpj: Int?, quiet: Bool = true) -> [String] {
+    var words = ["console=ttyS0"]
+    if let lpj { words.append("lpj=\(lpj)") }
+    words += ["cryptomgr.notests", "tsc=reliable", "no_timer_check", "i8042.noaux", "i8042.nokbd", "rodata=off"]
+    if quiet { words.append("quiet") }
+    words.append("panic=-1")
+    return words
+  }
+
+  /// The image for `spec`, built on first use and then served from the cache.
+  public func image(for spec: GuestImageSpec) throws -> URL {
+    let plan = try plan(for: spec)
+    let suffix = compression == .gzip ? ".cpio.gz" : ".cpio"
+    let image = cacheDirectory.appendingPathComponent("\(plan.key)\(suffix)")
+    if FileManager.default.fileExists(atPath: image.path) { return image }
+    try Paths.ensureDirectory(cacheDirectory)
+    return try CacheLock.withLock(cacheDirectory.appendingPathComponent(".\(plan.key).lock")) {
+      if FileManager.default.fileExists(atPath: image.path) { return image }
+      progress("building initramfs for \(spec.kernel.version): \(plan.modules.count) modules, \(spec.tools.count) tools")
+      let temporary = cacheDirectory.appendingPathComponent(".\(plan.key).\(getpid()).cpio")
+      defer {
+        try? FileManager.default.removeItem(at: temporary)
+        try? FileManager.default.removeItem(at: temporary.appendingPathExtension("gz"))
+      }
+      try archive(for: spec, plan: plan).write(to: temporary)
+      var built = temporary
+      if compression == .gzip {
+        try Command("gzip", ["-n", "-6", "-f", temporary.path]).run()
+        built = temporary.appendingPathExtension("gz")
+      }
+      try FileManager.default.moveItem(at: built, to: image)
+      return image
+    }
+  }
+
+  // MARK: - Plan
+
+  /// What goes into an image, resolved on the host, and the cache key over it.
+  struct Plan {
+    var modules: [ResolvedModule]
+    var tools: [(name: String, url: URL)]
+    var initText: String
+    var key: String
+  }
+
+  /// Resolves modules and tools and computes the cache key: format version, compression, kernel release, init text,
+  /// and path+size+mtime of every module, modules.dep, busybox, qemu-ga, each tool and its data files.
+  /// Shared libraries are deliberately not stamped (that would cost an `ldd` per tool on every lookup): a library
+  /// upgrade alone keeps serving the older, self-consistent copy until a tool changes or the cache is cleared.
+  func plan(for spec: GuestImageSpec) throws -> Plan {
+    let resolver = try ModuleResolver(kernel: spec.kernel)
+    let modules = try resolver.resolve(spec.modules)
+    let tools = try spec.tools.map { name -> (name: String, url: URL) in
+      guard let url = Command.which(name) else { throw GuestImageError.toolNotFound(name: name) }
+      return (name, url)
+    }
+    let moduleDirectory = "/lib/modules/\(spec.kernel.version)"
+    let initText = InitScript.text(
+      moduleDirectory: moduleDirectory, modules: modules.map { ModuleFiles.uncompressedName($0.path) },
+      guestAgent: spec.guestAgent)
+    var hasher = SHA256()
+    func add(_ line: String) { hasher.update(line + "\n") }
+    add(Self.formatVersion)
+    add(compression.rawValue)
+    add(spec.kernel.version)
+    add(initText)
+    for module in modules {
+      add(try stamp(spec.kernel.modulesDirectory.appendingPathComponent(module.path)))
+    }
+    add(try stamp(spec.kernel.modulesDirectory.appendingPathComponent("modules.dep")))
+    add(try stamp(busybox))
+    if spec.guestAgent { add(try stamp(guestAgent)) }
+    for tool in tools {
+      add(tool.name)
+      add(try stamp(tool.url))
+      for data in Self.toolData[tool.name] ?? [] where FileManager.default.fileExists(atPath: data) {
+        add(try stamp(URL(fileURLWithPath: data)))
+      }
+    }
+    let key = hasher.finalize().prefix(16).map { String(format: "%02x", $0) }.joined()
+    return Plan(modules: modules, tools: tools, initText: initText, key: key)
+  }
+
+  /// Path, size and mtime (after following symlinks): cheap to read, and changes whenever a package upgrade does.
+  func stamp(_ url: URL) throws -> String {
+    let resolved = url.resolvingSymlinksInPath()
+    do {
+      let attributes = try FileManager.default.attributesOfItem(atPath: resolved.path)
+      let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
+      let mtime = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+      return "\(url.path) \(resolved.path) \(size) \(mtime)"
+    } catch {
+      throw GuestImageError.unreadableInput(path: url.path, reason: error.localizedDescription)
+    }
+  }
+
+  // MARK: - Contents
+
+  func archive(for spec: GuestImageSpec, plan: Plan) throws -> CpioArchive {
+    var archive = CpioArchive()
+    for directory in ["dev", "proc", "sys", "run", "tmp", "root", "etc", "bin", "sbin", "usr/bin", "usr/sbin", "mnt"] {
+      archive.add(directory, .directory, mode: directory == "tmp" ? 0o1777 : 0o755)
+    }
+    // Tools first, so a busybox applet of the same name does not shadow the real program.
+    var programs: [URL] = []
+    for tool in plan.tools {
+      let path = String(tool.url.path.dropFirst())
+      archive.add(path, .file(tool.url.resolvingSymlinksInPath()), mode: 0o755)
+      programs.append(tool.url)
+      for data in Self.toolData[tool.name] ?? [] where FileManager.default.fileExists(atPath: data) {
+        archive.add(String(data.dropFirst()), .file(URL(fileURLWithPath: data).resolvingSymlinksInPath()), mode: 0o644)
+      }
+    }
+    archive.add("bin/busybox", .file(busybox), mode: 0o755)
+    let applets = try Command(busybox.path, ["--list-full"]).run().stdoutText
+    for applet in applets.split(separator: "\n").map(String.init) where !applet.isEmpty {
+      if !archive.contains(applet) { archive.add(applet, .symlink("/bin/busybox"), mode: 0o777) }
+    }
+    if spec.guestAgent {
+      archive.add("usr/sbin/qemu-ga", .file(guestAgent), mode: 0o755)
+      programs.append(guestAgent)
+    }
+    for program in programs {
+      for library in try SharedLibraries.of(program) {
+        archive.add(String(library.dropFirst()), .file(URL(fileURLWithPath: library).resolvingSymlinksInPath()), mode: 0o755)
+      }
+    }
+    try addModules(plan.modules, kernel: spec.kernel, to: &archive)
+    archive.add("init", .data(Data(plan.initText.utf8)), mode: 0o755)
+    archive.add("etc/mdev.conf", .data(Data(#"$MODALIAS=.* 0:0 0660 @/sbin/modprobe -b "$MODALIAS""#.utf8 + [10])), mode: 0o644)
+    archive.add("etc/passwd", .data(Data("root:x:0:0:root:/root:/bin/sh\n".utf8)), mode: 0o644)
+    archive.add("etc/group", .data(Data("root:x:0:\n".utf8)), mode: 0o644)
+    archive.add("etc/hostname", .data(Data("vm\n".utf8)), mode: 0o644)
+    return archive
+  }
+
+  /// Copies the modules (decompressed) and writes module tables that name only them, so that busybox modprobe,
+  /// run by mdev for a hot-added device, finds the driver and its dependencies.
+  func addModules(_ modules: [ResolvedModule], kernel: Kernel, to archive: inout CpioArchive) throws {
+    let base = "lib/modules/\(kernel.version)"
+    let source = kernel.modulesDirectory
+    let included = Set(modules.map(\.path))
+    for module in modules {
+      let data = try ModuleFiles.decompressed(source.appendingPathComponent(module.path))
+      archive.add("\(base)/\(ModuleFiles.uncompressedName(module.path))", .data(data), mode: 0o644)
+    }
+    let depText = (try? String(contentsOf: source.appendingPathComponent("modules.dep"), encoding: .utf8)) ?? ""
+    var dep = ""
+    for line in depText.split(separator: "\n") {
+      guard let colon = line.firstIndex(of: ":"), included.contains(String(line[..<colon])) else { continue }
+      let names = line.split(separator: " ").map { ModuleFiles.uncompressedName(String($0)) }
+      dep += names.joined(separator: " ") + "\n"
+    }
+    archive.add("\(base)/modules.dep", .data(Data(dep.utf8)), mode: 0o644)
+    let names = Set(modules.map(\.name))
+    let aliasText = (try? String(contentsOf: source.appendingPathComponent("modules.alias"), encoding: .utf8)) ?? ""
+    let aliases = aliasText.split(separator: "\n").filter { line in
+      let words = line.split(separator: " ")
+      return words.count == 3 && names.contains(ModuleResolver.canonicalName(String(words[2])))
+    }
+    archive.add("\(base)/modules.alias", .data(Data((aliases.joined(separator: "\n") + "\n").utf8)), mode: 0o644)
+    for table in ["modules.builtin", "modules.order"] {
+      let url = source.appendingPathComponent(table)
+      if FileManager.default.fileExists(atPath: url.path) { archive.add("\(base)/\(table)", .file(url), mode: 0o644) }
+    }
+  }
+}
+
+public enum GuestImageError: Error, Sendable, Equatable {
+  case toolNotFound(name: String)
+  case missingLibrary(program: String, line: String)
+  case unreadableInput(path: String, reason: String)
+}
+
+extension GuestImageError: LocalizedError {
+  public var errorDescription: String? {
+    switch self {
+    case .toolNotFound(let name):
+      return "The lesson needs the program '\(name)' in the guest, but it is not installed on this host."
+    case .missingLibrary(let program, let line):
+      return "\(program) needs a library the host lacks: \(line)."
+    case .unreadableInput(let path, let reason):
+      return "Cannot read \(path) to build the guest image: \(reason)."
+    }
+  }
+
+  public var recoverySuggestion: String? {
+    switch self {
+    case .toolNotFound(let name):
+      return "Install the Debian package that provides '\(name)' (`apt-file search bin/\(name)` names it)."
+    case .missingLibrary:
+      return "Reinstall the package that provides the program so its dependencies come with it."
+    case .unreadableInput:
+      return "Check the file exists and is readable; remove the kernel from the qlearn cache if it is a module."
+    }
+  }
+}
