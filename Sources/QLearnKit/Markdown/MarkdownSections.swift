@@ -43,6 +43,7 @@ public enum MarkdownSections {
 
   private static func scan(_ markdown: String) -> [Heading] {
     let source = blankingFrontMatter(markdown)
+    let lines = sourceLines(of: source)
     let found = CmarkParser.withDocument(source) { document -> [Heading] in
       guard let iterator = cmark_iter_new(document) else { return [] }
       defer { cmark_iter_free(iterator) }
@@ -57,7 +58,10 @@ public enum MarkdownSections {
           if event == CMARK_EVENT_ENTER {
             current = Heading(
               level: Int(cmark_node_get_heading_level(node)), text: "",
-              line: Int(cmark_node_get_start_line(node)), endLine: Int(cmark_node_get_end_line(node)))
+              line: Int(cmark_node_get_start_line(node)),
+              endLine: headingEndLine(
+                start: Int(cmark_node_get_start_line(node)), reported: Int(cmark_node_get_end_line(node)),
+                lines: lines))
           } else if var heading = current {
             heading.text = TerminalText.sanitize(heading.text).trimmingWhitespace()
             headings.append(heading)
@@ -77,6 +81,33 @@ public enum MarkdownSections {
       return headings
     }
     return found ?? []
+  }
+
+  /// cmark 0.30 reports a setext heading as ending on the line *after* its underline when a paragraph follows at once,
+  /// which would swallow that line. So: an ATX heading is one line; a setext heading ends at its underline.
+  private static func headingEndLine(start: Int, reported: Int, lines: [Substring]) -> Int {
+    guard start >= 1, start <= lines.count else { return reported }
+    if isATXHeading(lines[start - 1]) { return start }
+    for line in start...min(max(reported, start), lines.count) where isSetextUnderline(lines[line - 1]) {
+      return line
+    }
+    return reported
+  }
+
+  private static func isATXHeading(_ line: Substring) -> Bool {
+    let body = line.drop(while: { $0 == " " })
+    guard line.count - body.count <= 3 else { return false }
+    let hashes = body.prefix(while: { $0 == "#" }).count
+    guard (1...6).contains(hashes) else { return false }
+    let rest = body.dropFirst(hashes)
+    return rest.isEmpty || rest.first == " " || rest.first == "\t"
+  }
+
+  private static func isSetextUnderline(_ line: Substring) -> Bool {
+    let body = line.drop(while: { $0 == " " })
+    guard line.count - body.count <= 3, let mark = body.first, mark == "=" || mark == "-" else { return false }
+    let run = body.prefix(while: { $0 == mark })
+    return body.dropFirst(run.count).allSatisfy { $0 == " " || $0 == "\t" }
   }
 
   private static func normalized(_ text: String) -> String {
