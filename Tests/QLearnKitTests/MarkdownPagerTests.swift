@@ -134,7 +134,8 @@ private final class PseudoTerminal {
   @Test func aPagerThatQuitsEarlyDoesNotKillUs() throws {
     let pty = try PseudoTerminal(columns: 80, rows: 10)
     let huge = String(repeating: "x\n", count: 200_000)  // far more than a pipe buffer
-    let outcome = try Pager.present(huge, style: .plain, fileDescriptor: pty.secondary, environment: ["PAGER": "head -c 1 >/dev/null"])
+    let outcome = try Pager.present(
+      huge, style: .plain, fileDescriptor: pty.secondary, environment: ["PAGER": "head -c 1 >/dev/null"])
     #expect(outcome == .paged)
   }
 }

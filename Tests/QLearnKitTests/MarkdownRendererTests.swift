@@ -79,7 +79,8 @@ import Testing
 
   @Test func thematicBreakIsARuleAsWideAsTheText() {
     let style = TerminalStyle(color: false, width: 30)
-    #expect(MarkdownRenderer(style: style).render("a\n\n***\n\nb\n") == "a\n\n" + String(repeating: "─", count: 30) + "\n\nb\n")
+    let rule = String(repeating: "─", count: 30)
+    #expect(MarkdownRenderer(style: style).render("a\n\n***\n\nb\n") == "a\n\n" + rule + "\n\nb\n")
   }
 
   @Test func commandBlocksGetALabelAndAPromptPerLine() {
@@ -164,7 +165,8 @@ import Testing
   @Test func colourModeStylesWithTheRenderersOwnCodesAndResetsEachFragment() {
     let color = MarkdownRenderer(style: TerminalStyle(color: true, width: 80))
     #expect(color.render("a **b** `c`\n") == "a \u{1B}[1mb\u{1B}[0m \u{1B}[36mc\u{1B}[0m\n")
-    #expect(color.render("```guest\nls\n```\n") == "\u{1B}[2m  guest shell\u{1B}[0m\n  \u{1B}[1;32mvm# \u{1B}[0mls\n")
+    #expect(
+      color.render("```guest\nls\n```\n") == "\u{1B}[2m  guest shell\u{1B}[0m\n  \u{1B}[1;32mvm# \u{1B}[0mls\n")
   }
 
   @Test func absurdNestingIsFlattenedInsteadOfOverflowingTheStack() {
