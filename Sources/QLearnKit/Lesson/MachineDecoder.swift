@@ -70,8 +70,8 @@ struct MachineDecoder {
     return cpus
   }
 
-  func decodeMemory(_ reader: NodeReader) -> MemorySize? {
-    var memory = MemorySize()
+  func decodeMemory(_ reader: NodeReader) -> MemoryConfiguration? {
+    var memory = MemoryConfiguration()
     if case .scalar = reader.node.kind {
       guard let size = reader.size() else { return nil }
       memory.size = size

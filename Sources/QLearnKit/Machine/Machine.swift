@@ -3,7 +3,7 @@
 public struct Machine: Sendable, Hashable {
   public var type: MachineType = .pc
   public var cpus = CPUTopology()
-  public var memory = MemorySize()
+  public var memory = MemoryConfiguration()
   public var numa: [NUMANode] = []
   public var firmware: Firmware = .qboot
   /// Extra words for the guest kernel's command line (`intel_iommu=on`), each checked by ``KernelArgument``.
@@ -57,7 +57,7 @@ public struct CPUTopology: Sendable, Hashable {
   public var effectiveMax: Int { maxcpus ?? count }
 }
 
-public struct MemorySize: Sendable, Hashable {
+public struct MemoryConfiguration: Sendable, Hashable {
   /// Boot memory (`-m`).
   public var size = ByteCount(bytes: 512 << 20)
   /// DIMM slots for hotplug and NVDIMMs (`slots=`).
