@@ -1,0 +1,38 @@
+import Foundation
+
+@testable import QLearnKit
+
+/// Runs the built `qlearn` as a learner would, with its data, cache and runtime folders kept inside a test folder.
+struct QLearnCLI {
+  let home: URL
+
+  init() throws { home = try Repository.temporaryDirectory() }
+
+  var environment: [String: String] {
+    var environment = ProcessInfo.processInfo.environment
+    environment["QLEARN_DATA_DIR"] = home.appendingPathComponent("data").path
+    environment["QLEARN_CACHE_DIR"] = ProcessInfo.processInfo.environment["QLEARN_TEST_CACHE"]
+      ?? home.appendingPathComponent("cache").path
+    environment["QLEARN_RUNTIME_DIR"] = home.appendingPathComponent("run").path
+    environment.removeValue(forKey: "NO_COLOR")
+    return environment
+  }
+
+  @discardableResult
+  func run(_ arguments: [String], input: String? = nil) throws -> Command.Output {
+    try Command(
+      try qlearnExecutableURL().path, arguments, currentDirectory: Repository.root, environment: environment,
+      input: input.map { Data($0.utf8) }
+    ).output()
+  }
+
+  /// Runs qlearn on a pseudo-terminal (through util-linux `script`), so it behaves as on a learner's screen.
+  func runOnTerminal(_ arguments: [String]) throws -> Command.Output {
+    let line = ([try qlearnExecutableURL().path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+    var environment = self.environment
+    environment["PAGER"] = "cat"
+    environment["TERM"] = "xterm"
+    return try Command("script", ["-qec", line, "/dev/null"], currentDirectory: Repository.root, environment: environment)
+      .output()
+  }
+}
