@@ -88,6 +88,6 @@ func startScratchGuestAgent() throws -> (ScratchProcess, String) {
   let directory = try sessionScratchDirectory("qga")
   let socket = directory.appendingPathComponent("qga.sock").path
   let agent = try ScratchProcess(
-    "/usr/sbin/qemu-ga", ["-m", "unix-listen", "-p", socket, "-t", directory.path], directory: directory)
+    "/usr/sbin/qemu-ga", ["-m", "unix-listen", "-p", socket, "-t", directory.path, "-f", directory.appendingPathComponent("qga.pid").path], directory: directory)
   return (agent, socket)
 }
