@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import QLearnKit
 
 @main
@@ -6,6 +7,33 @@ struct QLearn: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "qlearn",
     abstract: "Study Linux and hardware in real QEMU virtual machines, one graded lesson at a time.",
-    subcommands: [List.self, Show.self, Lint.self, Progress.self, Reset.self, DebugRecord.self, Supervise.self]
+    discussion: """
+      Start with `qlearn list`, read a lesson with `qlearn show <id>`, boot it with `qlearn start <id>`.
+      Exit status: 0 ok, 1 a lesson, VM or grading failure, 64 a usage error.
+      """,
+    subcommands: [
+      List.self, Show.self, Start.self, Attach.self, Monitor.self, Exec.self, Status.self, Stop.self, Kernels.self,
+      Lint.self, Progress.self, Reset.self, DebugRecord.self, Supervise.self,
+    ]
   )
+
+  /// Like ArgumentParser's own entry point, but a qlearn error also prints its recovery suggestion: every error a
+  /// learner meets says what to do next.
+  static func main() async {
+    do {
+      var command = try parseAsRoot()
+      if var asyncCommand = command as? AsyncParsableCommand {
+        try await asyncCommand.run()
+      } else {
+        try command.run()
+      }
+    } catch let error as LocalizedError where !(error is ValidationError) && !(error is ExitCode) && !(error is CleanExit) {
+      var text = "Error: " + (error.errorDescription ?? "\(error)")
+      if let suggestion = error.recoverySuggestion { text += "\n" + suggestion }
+      printError(TerminalSafe.line(text))
+      Foundation.exit(1)
+    } catch {
+      exit(withError: error)
+    }
+  }
 }

@@ -1,0 +1,29 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Whether this host offers what a lesson requires, and if not, why, in words a learner can act on.
+public enum HostCheck {
+  public static func problem(with requirement: HostRequirement) -> String? {
+    switch requirement {
+    case .kvm:
+      return AcceleratorChoice.kvmDeviceProblem()
+    case .tap:
+      if access("/dev/net/tun", R_OK | W_OK) != 0 { return "/dev/net/tun is missing or not writable" }
+      if geteuid() != 0 { return "creating tap interfaces needs root (or CAP_NET_ADMIN); run qlearn as root" }
+      return nil
+    case .vfio:
+      let groups = (try? FileManager.default.contentsOfDirectory(atPath: "/dev/vfio"))?.filter { $0 != "vfio" } ?? []
+      return groups.isEmpty ? "no host device is bound to vfio-pci (/dev/vfio has no group)" : nil
+    case .root:
+      return geteuid() == 0 ? nil : "qlearn is not running as root"
+    }
+  }
+
+  /// Every unmet requirement of `lesson`, as (requirement, why).
+  public static func unmet(_ lesson: Lesson) -> [(HostRequirement, String)] {
+    lesson.requires.compactMap { requirement in problem(with: requirement).map { (requirement, $0) } }
+  }
+}

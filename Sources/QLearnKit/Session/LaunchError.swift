@@ -1,0 +1,41 @@
+import Foundation
+
+/// Why a lesson's VM did not start, with what the learner can do about it.
+public enum LaunchError: Error, LocalizedError, Sendable {
+  case hostLacks(lesson: String, [(HostRequirement, String)])
+  case alreadyRunning(lesson: String)
+  case qemuFailed(lesson: String, reason: String, qemuOutput: [String], console: [String])
+  case bootTimedOut(lesson: String, seconds: Int, console: [String])
+  case diskCreation(String)
+
+  public var errorDescription: String? {
+    switch self {
+    case .hostLacks(let lesson, let unmet):
+      return "The lesson '\(lesson)' cannot run on this host:\n"
+        + unmet.map { "  - it needs \($0.0.explanation): \($0.1)" }.joined(separator: "\n")
+    case .alreadyRunning(let lesson):
+      return "The lesson '\(lesson)' already has a running VM."
+    case .qemuFailed(let lesson, let reason, let output, let console):
+      var text = "The VM of '\(lesson)' stopped while booting: \(reason)."
+      if !output.isEmpty { text += "\nQEMU said:\n" + output.map { "  " + TerminalSafe.clip($0, limit: 200) }.joined(separator: "\n") }
+      if !console.isEmpty { text += "\nLast console lines:\n" + console.map { "  " + TerminalSafe.clip($0, limit: 200) }.joined(separator: "\n") }
+      return text
+    case .bootTimedOut(let lesson, let seconds, let console):
+      var text = "The VM of '\(lesson)' did not become ready within \(seconds) s."
+      if !console.isEmpty { text += "\nLast console lines:\n" + console.map { "  " + TerminalSafe.clip($0, limit: 200) }.joined(separator: "\n") }
+      return text
+    case .diskCreation(let why):
+      return "qlearn could not create the lesson's disks: \(why)"
+    }
+  }
+
+  public var recoverySuggestion: String? {
+    switch self {
+    case .hostLacks: "Run it on a host that offers this, or pick another lesson (`qlearn list`)."
+    case .alreadyRunning(let lesson): "Attach to it with `qlearn attach \(lesson)`, or end it with `qlearn stop \(lesson)`."
+    case .qemuFailed: "If the lesson was changed, run `qlearn lint` on it; otherwise report the lines above."
+    case .bootTimedOut: "Try again; if it keeps happening, start with `--accel tcg` and look at the console lines above."
+    case .diskCreation: "Check that qemu-img is installed (Scripts/install-deps) and the runtime folder is writable."
+    }
+  }
+}

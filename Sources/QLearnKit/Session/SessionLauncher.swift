@@ -1,0 +1,196 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// What the learner chose on the command line about how to boot.
+public struct LaunchOptions: Sendable {
+  public var accelerator: AcceleratorChoice.Request = .auto
+  public var kernel: URL?
+  public var modules: URL?
+  public var kernelVersion: String?
+  /// How long a TCG boot may take to reach the guest agent.
+  public var bootTimeout: Duration = .seconds(90)
+
+  public init() {}
+}
+
+/// Boot milestones, reported as they happen so a long boot never looks stuck.
+public enum BootEvent: Sendable, Equatable {
+  case note(String)
+  case preparing(String)
+  case starting(accelerator: String)
+  case firmware
+  case guestUp
+  case ready(seconds: Double)
+}
+
+/// Boots a lesson's machine: kernel, initramfs, disks, QEMU under a supervisor, then waits for the guest agent.
+public struct SessionLauncher: Sendable {
+  public var paths: Paths
+  public var report: @Sendable (BootEvent) -> Void
+
+  public init(paths: Paths, report: @escaping @Sendable (BootEvent) -> Void = { _ in }) {
+    self.paths = paths
+    self.report = report
+  }
+
+  /// A running session and its open channel into the guest.
+  public struct Running: Sendable {
+    public var directory: SessionDirectory
+    public var record: SessionRecord
+    public var plan: BootPlan
+  }
+
+  public func start(_ lesson: Lesson, options: LaunchOptions) async throws -> Running {
+    let unmet = HostCheck.unmet(lesson)
+    guard unmet.isEmpty else { throw LaunchError.hostLacks(lesson: lesson.id, unmet) }
+    let directory = SessionDirectory.forLesson(lesson.id, paths: paths)
+    switch directory.state() {
+    case .running: throw LaunchError.alreadyRunning(lesson: lesson.id)
+    case .ended, .stale: directory.remove()
+    }
+
+    let report = self.report
+    let kernel = try await KernelProvider(
+      cacheDirectory: paths.cache.appendingPathComponent("kernels"), progress: { report(.preparing($0)) }
+    ).kernel(explicit: options.kernel, modules: options.modules, version: options.kernelVersion)
+    let spec = GuestImageSpec(kernel: kernel, modules: lesson.machine.guestModules, tools: lesson.machine.tools)
+    let initramfs = try InitramfsBuilder(
+      cacheDirectory: paths.cache.appendingPathComponent("initramfs"), progress: { report(.preparing($0)) }
+    ).image(for: spec)
+    report(.preparing("calibrating the guest's delay loop (once per host and kernel)"))
+    let lpj = try? LoopsPerJiffy.calibrated(
+      kernel: kernel, initramfs: initramfs, cacheDirectory: paths.cache.appendingPathComponent("lpj"))
+
+    let choice = AcceleratorChoice(cacheDirectory: paths.cache)
+    var decision = try choice.decide(options.accelerator)
+    if let note = decision.note { report(.note(note)) }
+    while true {
+      let plan = BootPlan(
+        accelerator: decision.accelerator, kernel: kernel.fastBootImage, initrd: initramfs,
+        kernelArguments: InitramfsBuilder.kernelArguments(lpj: lpj), sessionDirectory: directory.url,
+        firmwareImage: lesson.machine.firmware == .qboot ? Self.qboot : nil)
+      do {
+        let timeout = decision.isProbe ? AcceleratorChoice.kvmDeadline : options.bootTimeout
+        return try await boot(lesson, plan: plan, kernel: kernel, directory: directory, timeout: timeout)
+      } catch LaunchError.bootTimedOut where decision.isProbe {
+        choice.recordFailure()
+        report(.note("KVM did not boot the guest within \(AcceleratorChoice.kvmDeadline); falling back to TCG (remembered until this host reboots)."))
+        decision = AcceleratorChoice.Decision(accelerator: .tcg, isProbe: false, note: nil)
+      }
+    }
+  }
+
+  static var qboot: URL? {
+    let url = URL(fileURLWithPath: "/usr/share/qemu/qboot.rom")
+    return FileManager.default.fileExists(atPath: url.path) ? url : nil
+  }
+
+  private func boot(
+    _ lesson: Lesson, plan: BootPlan, kernel: Kernel, directory: SessionDirectory, timeout: Duration
+  ) async throws -> Running {
+    let started = ContinuousClock.now
+    directory.remove()
+    try Paths.ensureDirectory(directory.url)
+    try createDisks(lesson.machine, plan: plan)
+    let argv = QEMUCommandLine.arguments(for: lesson.machine, plan: plan)
+    try JSONEncoder().encode(argv).write(to: directory.argvFile)
+
+    // The supervisor reads `keep` from this pipe once the guest is up; if this process dies first, the pipe closes
+    // and the supervisor takes QEMU down with the session.
+    var fds: [Int32] = [0, 0]
+    try syscall("pipe", "boot guard") { pipe(&fds) }
+    for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    let guardRead = fds[0]
+    let guardWrite = fds[1]
+    let executable = try Self.ownExecutable()
+    let supervisor: pid_t
+    do {
+      supervisor = try Spawn.run(
+        [executable, "_supervise", directory.url.path], standard: .init(input: guardRead), newSession: true)
+    } catch {
+      close(guardRead)
+      close(guardWrite)
+      throw error
+    }
+    close(guardRead)
+    var record = SessionRecord(
+      lesson: lesson.id, supervisorPID: supervisor, accelerator: plan.accelerator.rawValue,
+      kernel: kernel.version, step: lesson.steps.first?.id)
+    try directory.write(record)
+    report(.starting(accelerator: plan.accelerator.rawValue))
+
+    do {
+      try await waitForGuest(lesson, directory: directory, plan: plan, supervisor: supervisor, timeout: timeout)
+    } catch {
+      close(guardWrite)  // the supervisor stops QEMU and removes the session
+      _ = try? Spawn.wait(supervisor)
+      throw error
+    }
+    _ = Supervisor.keepWord.withCString { write(guardWrite, $0, strlen($0)) }
+    close(guardWrite)
+    if let updated = try? directory.readRecord() { record = updated }
+    report(.ready(seconds: (ContinuousClock.now - started).seconds))
+    return Running(directory: directory, record: record, plan: plan)
+  }
+
+  /// Polls the console log, the supervisor and the agent until the agent answers, QEMU dies, or time runs out.
+  private func waitForGuest(
+    _ lesson: Lesson, directory: SessionDirectory, plan: BootPlan, supervisor: pid_t, timeout: Duration
+  ) async throws {
+    let deadline = ContinuousClock.now + timeout
+    var sawFirmware = false
+    var sawGuest = false
+    while ContinuousClock.now < deadline {
+      if let exit = try? Spawn.poll(supervisor) {
+        let reason = (try? String(contentsOf: directory.exitFile, encoding: .utf8))?
+          .trimmingCharacters(in: .whitespacesAndNewlines) ?? "its supervisor \(exit)"
+        throw LaunchError.qemuFailed(
+          lesson: lesson.id, reason: reason, qemuOutput: directory.qemuOutputTail(),
+          console: ((try? ConsoleLog(path: plan.consoleLog.path).tail(lines: 10)) ?? []))
+      }
+      let console = (try? Data(contentsOf: plan.consoleLog)) ?? Data()
+      if !sawFirmware, !console.isEmpty {
+        sawFirmware = true
+        report(.firmware)
+      }
+      if !sawGuest, String(decoding: console, as: UTF8.self).contains(InitScript.readyLine) {
+        sawGuest = true
+        report(.guestUp)
+      }
+      if sawGuest {
+        let remaining = deadline - ContinuousClock.now
+        if let agent = try? await GuestAgentClient.connect(path: plan.agentSocket.path, timeout: Swift.min(remaining, Duration.seconds(2))) {
+          defer { agent.close() }
+          if (try? await agent.waitUntilReady(timeout: Swift.min(remaining, Duration.seconds(5)))) != nil { return }
+        }
+      }
+      try await Task.sleep(for: .milliseconds(sawGuest ? 2 : 10))
+    }
+    throw LaunchError.bootTimedOut(
+      lesson: lesson.id, seconds: Int(timeout.seconds), console: ((try? ConsoleLog(path: plan.consoleLog.path).tail(lines: 10)) ?? []))
+  }
+
+  private func createDisks(_ machine: Machine, plan: BootPlan) throws {
+    for disk in machine.disks {
+      let result = try Command(
+        "qemu-img", ["create", "-q", "-f", disk.format.rawValue, plan.diskImage(disk).path, String(disk.size.bytes)]
+      ).output()
+      guard result.status == 0 else { throw LaunchError.diskCreation(result.stderrText) }
+    }
+  }
+
+  /// This program's own path, to start the supervisor as `qlearn _supervise`.
+  static func ownExecutable() throws -> String {
+    let path = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+    return path
+  }
+}
+
+extension Duration {
+  var seconds: Double {
+    Double(components.seconds) + Double(components.attoseconds) / 1e18
+  }
+}

@@ -1,0 +1,79 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Finds the session a command means, and ends sessions.
+public enum SessionResolver {
+  /// The session of `lesson`, or the only running one when `lesson` is nil.
+  public static func directory(_ lesson: String?, paths: Paths) throws -> SessionDirectory {
+    if let lesson {
+      let directory = SessionDirectory.forLesson(lesson, paths: paths)
+      guard FileManager.default.fileExists(atPath: directory.url.path) else {
+        throw SessionError.notRunning(lesson: lesson)
+      }
+      return directory
+    }
+    let all = SessionDirectory.all(paths)
+    let running = all.filter {
+      if case .running = $0.state() { return true }
+      return false
+    }
+    switch running.count {
+    case 0 where all.count == 1: return all[0]  // a VM that died: the caller reports how
+    case 0: throw SessionError.noneRunning
+    case 1: return running[0]
+    default: throw SessionError.ambiguous(running.map(\.lesson))
+    }
+  }
+
+  /// The running session's record, or an error saying the VM is gone (and cleaning up after it).
+  public static func running(_ directory: SessionDirectory) throws -> SessionRecord {
+    switch directory.state() {
+    case .running(let record): return record
+    case .ended(let record, let reason):
+      directory.remove()
+      throw SessionError.vmGone(lesson: record?.lesson ?? directory.lesson, reason: reason)
+    case .stale:
+      directory.remove()
+      throw SessionError.vmGone(lesson: directory.lesson, reason: "its supervisor is gone")
+    }
+  }
+
+  /// Asks the supervisor to stop QEMU and waits for the session folder to go; removes it itself if need be.
+  public static func stop(_ directory: SessionDirectory) async throws {
+    if case .running(let record) = directory.state() {
+      kill(record.supervisorPID, SIGTERM)
+      for _ in 0..<100 where FileManager.default.fileExists(atPath: directory.url.path) {
+        try await Task.sleep(for: .milliseconds(50))
+      }
+      if let qemu = record.qemuPID, Spawn.isAlive(qemu) { kill(qemu, SIGKILL) }
+    }
+    directory.remove()
+  }
+}
+
+public enum SessionError: Error, LocalizedError, Equatable {
+  case notRunning(lesson: String)
+  case noneRunning
+  case ambiguous([String])
+  case vmGone(lesson: String, reason: String)
+
+  public var errorDescription: String? {
+    switch self {
+    case .notRunning(let lesson): "The lesson '\(lesson)' has no running VM."
+    case .noneRunning: "No lesson VM is running."
+    case .ambiguous(let lessons): "Several lesson VMs are running: \(lessons.joined(separator: ", "))."
+    case .vmGone(let lesson, let reason): "The VM of '\(lesson)' is gone: \(reason)."
+    }
+  }
+
+  public var recoverySuggestion: String? {
+    switch self {
+    case .notRunning(let lesson), .vmGone(let lesson, _): "Start it with `qlearn start \(lesson)`."
+    case .noneRunning: "Start one with `qlearn start <lesson>`."
+    case .ambiguous: "Name the lesson, e.g. `qlearn exec --lesson <id> -- ...`."
+    }
+  }
+}

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import QLearnKit
+
+extension QLearn {
+  struct Start: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Boot a lesson's VM and attach to its console.",
+      discussion: """
+        qlearn fetches a kernel on first use, builds a small initramfs with exactly the modules and tools the lesson \
+        needs (cached), creates the lesson's disks, and boots QEMU with the declared devices. It then attaches your \
+        terminal to the guest's serial console, where you are root.
+
+        On the console, Ctrl-] is the escape key: Ctrl-] d detaches (the VM keeps running; `qlearn attach` comes \
+        back), Ctrl-] m opens the QEMU monitor, Ctrl-] ? shows help, Ctrl-] Ctrl-] sends a literal Ctrl-].
+
+        Examples:
+          qlearn start nvme-queues
+          qlearn start nvme-queues --detach && qlearn exec -- cat /proc/interrupts
+          qlearn start nvme-queues --kernel ~/linux --modules ~/linux-modules
+          qlearn start nvme-queues --kernel-version 6.12 --accel tcg
+        """)
+
+    @Argument(help: "The lesson id (see `qlearn list`).")
+    var lesson: String
+
+    @Flag(help: "Return as soon as the guest agent answers, leaving the VM running (for scripts and tests).")
+    var detach = false
+
+    @OptionGroup var boot: BootOptions
+    @OptionGroup var course: CourseOptions
+
+    func run() async throws {
+      let lesson = try course.lesson(self.lesson, in: course.course())
+      let display = BootDisplay(lesson: lesson.id)
+      let launcher = SessionLauncher(paths: course.paths, report: { display.show($0) })
+      let running = try await launcher.start(lesson, options: try boot.launchOptions())
+      if detach {
+        print("\(lesson.id) is running (\(running.record.accelerator.uppercased()), kernel \(running.record.kernel)).")
+        print("  qlearn attach \(lesson.id)    the guest console")
+        print("  qlearn exec -- <command>    run a command in the guest")
+        print("  qlearn monitor \(lesson.id)   the QEMU monitor")
+        print("  qlearn stop \(lesson.id)      shut it down")
+        return
+      }
+      try await ConsoleSession(directory: running.directory).run()
+    }
+  }
+}
+
+/// How to boot: accelerator, kernel, timeout. Shared by the commands that boot.
+struct BootOptions: ParsableArguments {
+  @Option(help: "auto (KVM if it works, else TCG), kvm, or tcg.")
+  var accel: AcceleratorChoice.Request = .auto
+
+  @Option(help: ArgumentHelp("Boot this kernel: a bzImage/vmlinux, or a kernel build tree.", valueName: "path"))
+  var kernel: String?
+
+  @Option(help: ArgumentHelp("Modules for --kernel: an INSTALL_MOD_PATH tree.", valueName: "dir"))
+  var modules: String?
+
+  @Option(help: ArgumentHelp("A Debian kernel version to use, e.g. 6.1 or 6.12 (see `qlearn kernels`).", valueName: "version"))
+  var kernelVersion: String?
+
+  @Option(help: ArgumentHelp("Seconds a boot may take before qlearn gives up.", valueName: "seconds"))
+  var bootTimeout: Int = 90
+
+  func validate() throws {
+    if modules != nil && kernel == nil { throw ValidationError("--modules goes with --kernel.") }
+    if kernel != nil && kernelVersion != nil { throw ValidationError("Give --kernel or --kernel-version, not both.") }
+    if bootTimeout < 1 { throw ValidationError("--boot-timeout must be at least 1 second.") }
+  }
+
+  func launchOptions() throws -> LaunchOptions {
+    var options = LaunchOptions()
+    options.accelerator = accel
+    options.kernel = kernel.map { URL(fileURLWithPath: $0) }
+    options.modules = modules.map { URL(fileURLWithPath: $0) }
+    options.kernelVersion = kernelVersion
+    options.bootTimeout = .seconds(bootTimeout)
+    return options
+  }
+}
+
+extension AcceleratorChoice.Request: ExpressibleByArgument {}
+
+/// Boot progress on standard error: one line per milestone, so the learner sees where a slow boot is.
+final class BootDisplay: Sendable {
+  let lesson: String
+  let started = ContinuousClock.now
+
+  init(lesson: String) { self.lesson = lesson }
+
+  func show(_ event: BootEvent) {
+    let elapsed = String(format: "%5.2fs", (ContinuousClock.now - started).secondsValue)
+    switch event {
+    case .note(let text): printError("qlearn: \(text)")
+    case .preparing(let what): printError("\(elapsed)  \(what)")
+    case .starting(let accelerator): printError("\(elapsed)  booting \(lesson) under \(accelerator.uppercased())")
+    case .firmware: printError("\(elapsed)  firmware and kernel running")
+    case .guestUp: printError("\(elapsed)  drivers loaded, guest up")
+    case .ready(let seconds): printError("\(elapsed)  guest agent ready (boot took \(String(format: "%.2f", seconds)) s)")
+    }
+  }
+}
+
+extension Duration {
+  var secondsValue: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
