@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Session figures, medians over N runs (default 7) with a release build:
+#   start   `qlearn start LESSON --detach` wall time, from the command to agent-ready (cached kernel and initramfs)
+#   exec    one `qlearn exec -- true` round trip (process start, agent connect, guest-exec, exit status)
+#   status  one `qlearn status`
+# Usage (repository root):  Benchmarks/start.sh [lesson] [runs]
+# The cache ($QLEARN_CACHE_DIR, else ~/.cache/qlearn) is warmed by one untimed start first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+lesson=${1:-nvme-queues}
+runs=${2:-7}
+swift build -c release >/dev/null
+q=.build/release/qlearn
+export QLEARN_RUNTIME_DIR=${QLEARN_RUNTIME_DIR:-$(mktemp -d)}
+now() { date +%s.%N; }
+median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.3f s (min %.3f, max %.3f, n=%d)\n", m, a[1], a[NR], NR}'; }
+$q start "$lesson" --detach >/dev/null 2>&1 && $q stop "$lesson" >/dev/null   # warm the caches
+starts=(); execs=(); statuses=()
+for _ in $(seq "$runs"); do
+  t0=$(now); $q start "$lesson" --detach >/dev/null 2>&1; t1=$(now)
+  starts+=("$(echo "$t1 - $t0" | bc)")
+  t0=$(now); $q exec -- true; t1=$(now)
+  execs+=("$(echo "$t1 - $t0" | bc)")
+  t0=$(now); $q status >/dev/null; t1=$(now)
+  statuses+=("$(echo "$t1 - $t0" | bc)")
+  $q stop "$lesson" >/dev/null
+done
+echo "lesson: $lesson, accelerator: $(grep -q . "${QLEARN_CACHE_DIR:-$HOME/.cache/qlearn}/kvm-hangs" 2>/dev/null && echo TCG || echo auto), runs: $runs"
+printf 'start --detach to agent-ready: '; printf '%s\n' "${starts[@]}" | median
+printf 'exec round trip:               '; printf '%s\n' "${execs[@]}" | median
+printf 'status:                        '; printf '%s\n' "${statuses[@]}" | median
