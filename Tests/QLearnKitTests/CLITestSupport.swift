@@ -11,8 +11,9 @@ struct QLearnCLI {
   var environment: [String: String] {
     var environment = ProcessInfo.processInfo.environment
     environment["QLEARN_DATA_DIR"] = home.appendingPathComponent("data").path
-    environment["QLEARN_CACHE_DIR"] = ProcessInfo.processInfo.environment["QLEARN_TEST_CACHE"]
-      ?? home.appendingPathComponent("cache").path
+    // Kernels and guest images are shared with the other tests (and the learner's own cache), so a kernel is fetched
+    // once per machine rather than once per test.
+    environment["QLEARN_CACHE_DIR"] = Paths.standard().cache.path
     environment["QLEARN_RUNTIME_DIR"] = home.appendingPathComponent("run").path
     environment.removeValue(forKey: "NO_COLOR")
     return environment
@@ -24,6 +25,25 @@ struct QLearnCLI {
       try qlearnExecutableURL().path, arguments, currentDirectory: Repository.root, environment: environment,
       input: input.map { Data($0.utf8) }
     ).output()
+  }
+
+  var paths: Paths {
+    Paths(
+      data: home.appendingPathComponent("data"), cache: Paths.standard().cache,
+      runtime: home.appendingPathComponent("run"))
+  }
+
+  /// Starts qlearn without waiting for it, for tests that signal it.
+  func spawn(_ arguments: [String]) throws -> Process {
+    let process = Process()
+    process.executableURL = try qlearnExecutableURL()
+    process.arguments = arguments
+    process.environment = environment
+    process.currentDirectoryURL = Repository.root
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
   }
 
   /// Runs qlearn on a pseudo-terminal (through util-linux `script`), so it behaves as on a learner's screen.

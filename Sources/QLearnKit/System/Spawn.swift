@@ -24,8 +24,18 @@ public enum Spawn {
     }
   }
 
+  /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), looked up at run time since Swift's Glibc module does
+  /// not export it.
+  private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+  private static let addCloseFrom: AddCloseFrom? = {
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+    else { return nil }
+    return unsafeBitCast(symbol, to: AddCloseFrom.self)
+  }()
+
   /// Spawns `argv[0]` (an absolute path) with `argv`, returning its pid. Descriptors not named in `standard` become
-  /// `/dev/null`; all others are closed in the child by their close-on-exec flag (Foundation and qlearn open with it).
+  /// `/dev/null`, and every descriptor above 2 is closed in the child: a long-lived child (the supervisor, QEMU) must
+  /// not keep a pipe or socket of whoever started qlearn open, or that caller never sees end-of-file.
   public static func run(_ argv: [String], standard: Standard = .init(), newSession: Bool = false) throws(SystemError) -> pid_t {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
@@ -37,6 +47,7 @@ public enum Spawn {
         posix_spawn_file_actions_addopen(&actions, target, "/dev/null", target == 0 ? O_RDONLY : O_WRONLY, 0)
       }
     }
+    if let addCloseFrom { _ = addCloseFrom(&actions, 3) }
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
