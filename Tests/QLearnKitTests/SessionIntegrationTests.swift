@@ -86,7 +86,7 @@ import Testing
     let qmp = directory.appendingPathComponent("qmp.sock").path
     let hostile = "x,file=/etc/passwd"
     let process = try Spawn.run([
-      try #require(ExecutableLookup.find("qemu-system-x86_64")), "-machine", "none", "-nodefaults", "-display", "none",
+      try #require(Command.which("qemu-system-x86_64")).path, "-machine", "none", "-nodefaults", "-display", "none",
       "-S", "-name", QEMUCommandLine.keyValues([("guest", hostile)]), "-qmp", "unix:\(qmp),server=on,wait=off",
     ])
     defer {

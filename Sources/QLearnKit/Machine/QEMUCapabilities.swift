@@ -14,7 +14,7 @@ public struct QEMUCapabilities: Sendable, Codable, Equatable {
   public static func load(
     cacheDirectory: URL, devices wanted: Set<String>, binary: String = defaultBinary
   ) throws -> QEMUCapabilities? {
-    guard let path = ExecutableLookup.find(binary) else { return nil }
+    guard let path = Command.which(binary)?.path else { return nil }
     let attributes = try FileManager.default.attributesOfItem(atPath: path)
     let stamp = "\(path) \(attributes[.size] ?? 0) \((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
     let cacheFile = cacheDirectory.appendingPathComponent("qemu-capabilities.json")
@@ -55,28 +55,6 @@ public struct QEMUCapabilities: Sendable, Codable, Equatable {
   }
 
   private static func run(_ path: String, _ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = ["-machine", "none", "-nodefaults", "-display", "none"] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
-  }
-}
-
-/// Finds a program on `PATH` (plus the sbin directories, where Debian puts some of the tools qlearn uses).
-public enum ExecutableLookup {
-  public static func find(_ name: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
-    if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
-    let path = (environment["PATH"] ?? "/usr/bin:/bin") + ":/usr/sbin:/sbin:/usr/local/sbin"
-    for directory in path.split(separator: ":") {
-      let candidate = "\(directory)/\(name)"
-      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-    }
-    return nil
+    try Command(path, ["-machine", "none", "-nodefaults", "-display", "none"] + arguments).run().stdoutText
   }
 }

@@ -11,22 +11,23 @@ public struct BootPlan: Sendable, Equatable {
   public var kernelArguments: [String]
   /// Per-session folder holding sockets, disk images, memory backend files and logs.
   public var sessionDirectory: URL
-  /// qboot's image when the lesson uses qboot; nil boots QEMU's default SeaBIOS.
-  public var firmwareImage: URL?
+  /// qboot's image, used when the lesson's firmware is qboot (SeaBIOS is QEMU's default and needs none); nil when
+  /// qboot is not installed, which falls back to SeaBIOS.
+  public var qbootImage: URL?
   /// Names of the tap interfaces qlearn created or lets QEMU create, by netdev id.
   public var tapNames: [String: String]
   public var qemuBinary: String
 
   public init(
     accelerator: Accelerator, kernel: URL, initrd: URL?, kernelArguments: [String], sessionDirectory: URL,
-    firmwareImage: URL?, tapNames: [String: String] = [:], qemuBinary: String = QEMUCapabilities.defaultBinary
+    qbootImage: URL?, tapNames: [String: String] = [:], qemuBinary: String = QEMUCapabilities.defaultBinary
   ) {
     self.accelerator = accelerator
     self.kernel = kernel
     self.initrd = initrd
     self.kernelArguments = kernelArguments
     self.sessionDirectory = sessionDirectory
-    self.firmwareImage = firmwareImage
+    self.qbootImage = qbootImage
     self.tapNames = tapNames
     self.qemuBinary = qemuBinary
   }
@@ -81,7 +82,7 @@ public enum QEMUCommandLine {
       add("-numa", option("node", [("nodeid", String(index))] + cpuRanges(node.cpus).map { ("cpus", $0) } + [("memdev", "numa-ram\(index)")]))
     }
 
-    if let firmware = plan.firmwareImage { add("-bios", firmware.path) }
+    if machine.firmware == .qboot, let qboot = plan.qbootImage { add("-bios", qboot.path) }
     add("-kernel", plan.kernel.path)
     if let initrd = plan.initrd { add("-initrd", initrd.path) }
     add("-append", (plan.kernelArguments + machine.kernelArguments).joined(separator: " "))

@@ -71,7 +71,7 @@ public struct SessionLauncher: Sendable {
       let plan = BootPlan(
         accelerator: decision.accelerator, kernel: kernel.fastBootImage, initrd: initramfs,
         kernelArguments: InitramfsBuilder.kernelArguments(lpj: lpj), sessionDirectory: directory.url,
-        firmwareImage: lesson.machine.firmware == .qboot ? Self.qboot : nil)
+        qbootImage: Self.qboot)
       do {
         let timeout = decision.isProbe ? AcceleratorChoice.kvmDeadline : options.bootTimeout
         return try await boot(lesson, plan: plan, kernel: kernel, directory: directory, timeout: timeout)

@@ -24,14 +24,14 @@ public enum Supervisor {
     pthread_sigmask(SIG_BLOCK, &handled, nil)
 
     let argv = try JSONDecoder().decode([String].self, from: Data(contentsOf: session.argvFile))
-    guard let qemu = argv.first, let setpriv = ExecutableLookup.find("setpriv") else {
+    guard let qemu = argv.first, let setpriv = Command.which("setpriv")?.path else {
       throw SupervisorError.cannotStart("setpriv (util-linux) or the QEMU command line is missing")
     }
     let log = try syscall("open", session.qemuOutput.path) {
       open(session.qemuOutput.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
     }
     let pid = try Spawn.run(
-      [setpriv, "--pdeathsig", "KILL", "--", ExecutableLookup.find(qemu) ?? qemu] + argv.dropFirst(),
+      [setpriv, "--pdeathsig", "KILL", "--", Command.which(qemu)?.path ?? qemu] + argv.dropFirst(),
       standard: .init(output: log, error: log))
     close(log)
     if var record = try? session.readRecord() {
