@@ -58,6 +58,7 @@ struct MonitorPrompt {
       }
       do {
         let output = try await qmp.humanMonitorCommand(command, timeout: .seconds(30))
+          .replacingOccurrences(of: "\r\n", with: "\n")
         print(TerminalSafe.line(output), terminator: output.hasSuffix("\n") || output.isEmpty ? "" : "\n")
       } catch let error as QMPError {
         if case .vmGone = error { throw SessionError.vmGone(lesson: directory.lesson, reason: "QEMU closed its monitor") }
