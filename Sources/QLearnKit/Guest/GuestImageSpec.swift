@@ -9,12 +9,16 @@ public struct GuestImageSpec: Sendable, Hashable {
   public var tools: [String]
   /// Whether to include and start qemu-ga on the second serial port (grading needs it).
   public var guestAgent: Bool
+  /// When set, the initramfs only loads the modules and hands over to the learner's own root file system on this
+  /// device (`switch_root`), as the tutorial boots a disk image; that system brings its own qemu-ga.
+  public var switchRoot: String?
 
-  public init(kernel: Kernel, modules: [String], tools: [String], guestAgent: Bool = true) {
+  public init(kernel: Kernel, modules: [String], tools: [String], guestAgent: Bool = true, switchRoot: String? = nil) {
     self.kernel = kernel
     self.modules = modules
     self.tools = tools
     self.guestAgent = guestAgent
+    self.switchRoot = switchRoot
   }
 }
 

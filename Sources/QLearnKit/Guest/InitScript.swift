@@ -14,7 +14,10 @@ public enum InitScript {
   /// - Parameters:
   ///   - moduleDirectory: `/lib/modules/<version>` inside the guest.
   ///   - modules: paths relative to it, in load order.
-  public static func text(moduleDirectory: String, modules: [String], guestAgent: Bool) -> String {
+  ///   - switchRoot: a block device holding the learner's own root file system: mount it and hand over to its init.
+  public static func text(
+    moduleDirectory: String, modules: [String], guestAgent: Bool, switchRoot: String? = nil
+  ) -> String {
     var lines = [
       "#!/bin/sh",
       "# qlearn guest init: generated, do not edit (the image is rebuilt when this text changes).",
@@ -31,17 +34,24 @@ public enum InitScript {
       "hostname vm",
       "ip link set lo up 2>/dev/null",
     ]
+    if let switchRoot {
+      return (lines + loadModules(moduleDirectory: moduleDirectory, modules: modules) + [
+        "# The learner's own system: wait for its disk, then hand over to its init (it starts its own qemu-ga).",
+        "mkdir -p /newroot",
+        "for i in $(seq 100); do [ -b \(shellQuote(switchRoot)) ] && break; sleep 0.1; done",
+        "mount \(shellQuote(switchRoot)) /newroot || { echo 'qlearn: cannot mount \(switchRoot)' > /dev/ttyS0; exec sh; }",
+        "umount /run /tmp /dev/pts 2>/dev/null",
+        "mount --move /dev /newroot/dev 2>/dev/null",
+        "umount /proc /sys",
+        "exec switch_root /newroot /sbin/init",
+      ]).joined(separator: "\n") + "\n"
+    }
     if guestAgent {
       // Started before the modules load: the agent only needs ttyS1, and its start-up (dynamic linking under TCG,
       // about 0.25 s) then overlaps with the drivers' probing instead of following it.
       lines.append("qemu-ga -m isa-serial -p /dev/ttyS1 -t /run > /run/qemu-ga.log 2>&1 &")
     }
-    if !modules.isEmpty {
-      // insmod by path in the order the host resolved: no modules.dep parsing at boot, and a failure names the file.
-      lines.append("for m in \(modules.map(shellQuote).joined(separator: " ")); do")
-      lines.append("  insmod \(moduleDirectory)/$m || echo \"qlearn: could not load $m\" > /dev/ttyS0")
-      lines.append("done")
-    }
+    lines += loadModules(moduleDirectory: moduleDirectory, modules: modules)
     lines += [
       "# Hot-added devices: the kernel has no uevent helper, so mdev listens on netlink and modprobes by modalias.",
       "mdev -d",
@@ -55,6 +65,16 @@ public enum InitScript {
       "done",
     ]
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  static func loadModules(moduleDirectory: String, modules: [String]) -> [String] {
+    guard !modules.isEmpty else { return [] }
+    // insmod by path in the order the host resolved: no modules.dep parsing at boot, and a failure names the file.
+    return [
+      "for m in \(modules.map(shellQuote).joined(separator: " ")); do",
+      "  insmod \(moduleDirectory)/$m || echo \"qlearn: could not load $m\" > /dev/ttyS0",
+      "done",
+    ]
   }
 
   static func shellQuote(_ word: String) -> String {

@@ -96,7 +96,7 @@ public struct InitramfsBuilder: Sendable {
     let moduleDirectory = "/lib/modules/\(spec.kernel.version)"
     let initText = InitScript.text(
       moduleDirectory: moduleDirectory, modules: modules.map { ModuleFiles.uncompressedName($0.path) },
-      guestAgent: spec.guestAgent)
+      guestAgent: spec.guestAgent, switchRoot: spec.switchRoot)
     var hasher = SHA256()
     func add(_ line: String) { hasher.update(line + "\n") }
     add(Self.formatVersion)

@@ -17,6 +17,15 @@ public struct BootPlan: Sendable, Equatable {
   /// Names of the tap interfaces qlearn created or lets QEMU create, by netdev id.
   public var tapNames: [String: String]
   public var qemuBinary: String
+  /// The learner's own disk image as the first IDE disk (the tutorial's `-hda boot.qcow2`), with its format; its
+  /// system runs qemu-ga on the standard virtio-serial port instead of qlearn's second serial port.
+  public var bootImage: BootImage?
+
+  public struct BootImage: Sendable, Equatable {
+    public var url: URL
+    /// `qcow2` or `raw`, from `qemu-img info`.
+    public var format: String
+  }
 
   public init(
     accelerator: Accelerator, kernel: URL, initrd: URL?, kernelArguments: [String], sessionDirectory: URL,
@@ -90,9 +99,16 @@ public enum QEMUCommandLine {
     // The console: a socket qlearn proxies to the learner, logged to a file qlearn owns.
     add("-chardev", option("socket", [("id", "console"), ("path", plan.consoleSocket.path), ("server", "on"), ("wait", "off"), ("logfile", plan.consoleLog.path)]))
     add("-serial", "chardev:console")
-    // The guest agent's private channel, on the second serial port.
+    // The guest agent's private channel: qlearn's initramfs runs qemu-ga on the second serial port; a learner's own
+    // system runs it on the virtio-serial port its distribution's service expects.
     add("-chardev", option("socket", [("id", "qga"), ("path", plan.agentSocket.path), ("server", "on"), ("wait", "off")]))
-    add("-device", option("isa-serial", [("chardev", "qga")]))
+    if let image = plan.bootImage {
+      add("-drive", keyValues([("file", image.url.path), ("format", image.format), ("if", "ide"), ("index", "0"), ("media", "disk")]))
+      add("-device", option("virtio-serial-pci", [("id", "qga-serial")]))
+      add("-device", option("virtserialport", [("bus", "qga-serial.0"), ("chardev", "qga"), ("name", "org.qemu.guest_agent.0")]))
+    } else {
+      add("-device", option("isa-serial", [("chardev", "qga")]))
+    }
     add("-chardev", option("socket", [("id", "qmp"), ("path", plan.qmpSocket.path), ("server", "on"), ("wait", "off")]))
     add("-mon", keyValues([("chardev", "qmp"), ("mode", "control")]))
 

@@ -12,6 +12,10 @@ public struct LaunchOptions: Sendable {
   public var kernelVersion: String?
   /// How long a TCG boot may take to reach the guest agent.
   public var bootTimeout: Duration = .seconds(90)
+  /// Boot the learner's own disk image instead of qlearn's initramfs userland (the tutorial's own setup). The image
+  /// must have qemu-guest-agent installed; its root file system is on `rootDevice`.
+  public var bootImage: URL?
+  public var rootDevice = "/dev/sda1"
 
   public init() {}
 }
@@ -56,7 +60,15 @@ public struct SessionLauncher: Sendable {
     let kernel = try await KernelProvider(
       cacheDirectory: paths.cache.appendingPathComponent("kernels"), progress: { report(.preparing($0)) }
     ).kernel(explicit: options.kernel, modules: options.modules, version: options.kernelVersion)
-    let spec = GuestImageSpec(kernel: kernel, modules: lesson.machine.guestModules, tools: lesson.machine.tools)
+    var spec = GuestImageSpec(kernel: kernel, modules: lesson.machine.guestModules, tools: lesson.machine.tools)
+    var bootImage: BootPlan.BootImage?
+    if let image = options.bootImage {
+      // Only the drivers to reach the learner's disk and its agent port, then hand over to its own system.
+      spec = GuestImageSpec(
+        kernel: kernel, modules: Self.bootImageModules + lesson.machine.guestModules, tools: [], guestAgent: false,
+        switchRoot: options.rootDevice)
+      bootImage = BootPlan.BootImage(url: image, format: try Self.imageFormat(image))
+    }
     let initramfs = try InitramfsBuilder(
       cacheDirectory: paths.cache.appendingPathComponent("initramfs"), progress: { report(.preparing($0)) }
     ).image(for: spec)
@@ -68,10 +80,11 @@ public struct SessionLauncher: Sendable {
     var decision = try choice.decide(options.accelerator)
     if let note = decision.note { report(.note(note)) }
     while true {
-      let plan = BootPlan(
+      var plan = BootPlan(
         accelerator: decision.accelerator, kernel: kernel.fastBootImage, initrd: initramfs,
         kernelArguments: InitramfsBuilder.kernelArguments(lpj: lpj), sessionDirectory: directory.url,
         qbootImage: Self.qboot)
+      plan.bootImage = bootImage
       do {
         let timeout = decision.isProbe ? AcceleratorChoice.kvmDeadline : options.bootTimeout
         return try await boot(lesson, plan: plan, kernel: kernel, directory: directory, timeout: timeout)
@@ -81,6 +94,21 @@ public struct SessionLauncher: Sendable {
         decision = AcceleratorChoice.Decision(accelerator: .tcg, isProbe: false, note: nil)
       }
     }
+  }
+
+  /// IDE disk, SCSI disk layer, the usual root file systems, and the virtio-serial port for the image's own qemu-ga.
+  static let bootImageModules = ["ata_piix", "sd_mod", "crc32c_generic", "ext4", "virtio_pci", "virtio_console"]
+
+  /// `qcow2` or `raw`, as `qemu-img info` reads the learner's image (QEMU refuses to guess raw formats).
+  static func imageFormat(_ image: URL) throws -> String {
+    guard FileManager.default.isReadableFile(atPath: image.path) else {
+      throw LaunchError.diskCreation("the disk image \(image.path) does not exist or is not readable")
+    }
+    let info = try Command("qemu-img", ["info", "--output=json", image.path]).run()
+    guard let format = (try? JSONValue.parse(info.stdoutText))?["format"]?.string else {
+      throw LaunchError.diskCreation("qemu-img cannot read \(image.path)")
+    }
+    return format
   }
 
   static var qboot: URL? {
@@ -156,7 +184,7 @@ public struct SessionLauncher: Sendable {
         sawFirmware = true
         report(.firmware)
       }
-      if !sawGuest, String(decoding: console, as: UTF8.self).contains(InitScript.readyLine) {
+      if !sawGuest, plan.bootImage != nil || String(decoding: console, as: UTF8.self).contains(InitScript.readyLine) {
         sawGuest = true
         report(.guestUp)
       }
@@ -167,7 +195,7 @@ public struct SessionLauncher: Sendable {
           if (try? await agent.waitUntilReady(timeout: Swift.min(remaining, Duration.seconds(5)))) != nil { return }
         }
       }
-      try await Task.sleep(for: .milliseconds(sawGuest ? 2 : 10))
+      try await Task.sleep(for: .milliseconds(plan.bootImage != nil ? 200 : sawGuest ? 2 : 10))
     }
     throw LaunchError.bootTimedOut(
       lesson: lesson.id, seconds: Int(timeout.seconds), console: ((try? ConsoleLog(path: plan.consoleLog.path).tail(lines: 10)) ?? []))

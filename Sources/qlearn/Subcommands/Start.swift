@@ -65,10 +65,24 @@ struct BootOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Seconds a boot may take before qlearn gives up.", valueName: "seconds"))
   var bootTimeout: Int = 90
 
+  @Option(
+    help: ArgumentHelp(
+      "Boot your own disk image as the tutorial does (-hda boot.qcow2); it must have qemu-guest-agent installed.",
+      valueName: "image"))
+  var bootImage: String?
+
+  @Option(help: ArgumentHelp("The root file system's device in --boot-image.", valueName: "device"))
+  var root: String = "/dev/sda1"
+
   func validate() throws {
     if modules != nil && kernel == nil { throw ValidationError("--modules goes with --kernel.") }
     if kernel != nil && kernelVersion != nil { throw ValidationError("Give --kernel or --kernel-version, not both.") }
     if bootTimeout < 1 { throw ValidationError("--boot-timeout must be at least 1 second.") }
+    if !root.hasPrefix("/dev/") || root.count > 64
+      || !root.dropFirst(5).allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "/_-".contains($0)) })
+    {
+      throw ValidationError("--root must be a device such as /dev/sda1.")
+    }
   }
 
   func launchOptions() throws -> LaunchOptions {
@@ -78,6 +92,8 @@ struct BootOptions: ParsableArguments {
     options.modules = modules.map { URL(fileURLWithPath: $0) }
     options.kernelVersion = kernelVersion
     options.bootTimeout = .seconds(bootTimeout)
+    options.bootImage = bootImage.map { URL(fileURLWithPath: $0) }
+    options.rootDevice = root
     return options
   }
 }
