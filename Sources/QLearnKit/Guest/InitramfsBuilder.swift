@@ -152,6 +152,12 @@ public struct InitramfsBuilder: Sendable {
     }
     archive.add("bin/busybox", .file(busybox), mode: 0o755)
     let applets = try Command(busybox.path, ["--list-full"]).run().stdoutText
+    // A busybox that lists no shell (a damaged or replaced binary) would make an image that panics at boot, and the
+    // cache would keep serving it: refuse it here instead.
+    guard applets.split(separator: "\n").contains("bin/sh") else {
+      throw GuestImageError.unreadableInput(
+        path: busybox.path, reason: "it is not a busybox that provides /bin/sh (reinstall busybox-static)")
+    }
     for applet in applets.split(separator: "\n").map(String.init) where !applet.isEmpty {
       if !archive.contains(applet) { archive.add(applet, .symlink("/bin/busybox"), mode: 0o777) }
     }
