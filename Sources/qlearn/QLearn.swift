@@ -12,7 +12,8 @@ struct QLearn: AsyncParsableCommand {
       Exit status: 0 ok, 1 a lesson, VM or grading failure, 64 a usage error.
       """,
     subcommands: [
-      List.self, Show.self, Start.self, Attach.self, Monitor.self, Exec.self, Status.self, Stop.self, Kernels.self,
+      List.self, Show.self, Start.self, Attach.self, Monitor.self, Exec.self, Log.self, Status.self, Stop.self,
+      Kernels.self,
       Lint.self, Progress.self, Reset.self, DebugRecord.self, Supervise.self,
     ]
   )

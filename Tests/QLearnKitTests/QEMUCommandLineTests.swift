@@ -109,6 +109,19 @@ import Testing
     #expect(values(argv, "-device").contains("virtio-net-pci,mq=on,netdev=t0,vectors=10"))
   }
 
+  @Test func nativePCIeHotplugAndExtraModules() throws {
+    let machine = try machine("""
+      type: q35
+      pcie_native_hotplug: true
+      modules: [ext4, vfio-pci]
+      devices: [{kind: pcie-root-port, id: root, slot: 0}]
+      """)
+    let argv = QEMUCommandLine.arguments(for: machine, plan: Self.plan)
+    #expect(values(argv, "-global") == ["ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"])
+    #expect(machine.guestModules == ["ext4", "vfio-pci"])
+    #expect(throws: LessonError.self) { try self.machine("pcie_native_hotplug: true") }
+  }
+
   @Test func commasAreDoubledInEveryValue() {
     #expect(QEMUCommandLine.quote("a,b,,c") == "a,,b,,,,c")
     #expect(QEMUCommandLine.option("nvme", [("serial", "x,file=/etc/passwd")]) == "nvme,serial=x,,file=/etc/passwd")

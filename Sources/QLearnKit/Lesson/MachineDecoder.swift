@@ -4,7 +4,7 @@ struct MachineDecoder {
 
   static let keys = [
     "type", "cpus", "memory", "numa", "firmware", "kernel_args", "disks", "memory_backends", "netdevs",
-    "devices", "tools",
+    "devices", "tools", "modules", "pcie_native_hotplug",
   ]
 
   func decode(_ reader: NodeReader) -> Machine? {
@@ -33,6 +33,18 @@ struct MachineDecoder {
     machine.memoryBackends = map.optional("memory_backends")?.list(decodeBackend) ?? []
     machine.netdevs = map.optional("netdevs")?.list(decodeNetdev) ?? []
     machine.devices = map.optional("devices")?.list(decodeDevice) ?? []
+    machine.modules =
+      map.optional("modules")?.list { item in
+        item.word(
+          "a kernel module name (letters, digits, '_' and '-')",
+          allowed: { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") })
+      } ?? []
+    if let native = map.optional("pcie_native_hotplug") {
+      machine.pcieNativeHotplug = native.boolean() ?? false
+      if machine.pcieNativeHotplug, machine.type != .q35 {
+        native.fail("pcie_native_hotplug applies to q35 machines only", suggestion: "Set 'type: q35' or remove it.")
+      }
+    }
     machine.tools =
       map.optional("tools")?.list { item in
         guard let name = item.string() else { return nil }

@@ -14,13 +14,18 @@ public struct Machine: Sendable, Hashable {
   public var devices: [Device] = []
   /// Host programs to copy into the guest besides busybox, by name from ``GuestTools/catalog``.
   public var tools: [String] = []
+  /// Extra guest kernel modules to load at boot (`ext4`, `vfio_pci`...), besides those the devices need.
+  public var modules: [String] = []
+  /// q35 only: let the guest's PCIe native hotplug driver (pciehp) handle root ports, as the tutorial shows it
+  /// ("Attention button pressed"), instead of QEMU 7.2's default ACPI hotplug.
+  public var pcieNativeHotplug = false
 
   public init() {}
 
   /// Guest modules the declared devices need, in declaration order, without repeats.
   public var guestModules: [String] {
     var seen = Set<String>()
-    return devices.flatMap(\.kind.modules).filter { seen.insert($0).inserted }
+    return (devices.flatMap(\.kind.modules) + modules).filter { seen.insert($0).inserted }
   }
 
   public var hasNVDIMM: Bool { devices.contains { $0.kind.name == "nvdimm" } }

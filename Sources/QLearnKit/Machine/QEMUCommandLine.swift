@@ -77,6 +77,7 @@ public enum QEMUCommandLine {
 
     add("-machine", option(machine.type.rawValue, machine.hasNVDIMM ? [("nvdimm", "on")] : []))
     add("-accel", plan.accelerator.rawValue)
+    if machine.pcieNativeHotplug { add("-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off") }
     argv += ["-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"]
     add("-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny")
     add("-name", option("qlearn", [("process", "qlearn-qemu")]))
