@@ -13,6 +13,7 @@ struct QLearn: AsyncParsableCommand {
       """,
     subcommands: [
       List.self, Show.self, Start.self, Attach.self, Monitor.self, Exec.self, Status.self, Stop.self, Kernels.self,
+      Check.self, Hint.self, Answer.self, Next.self, Goto.self, Skip.self, Verify.self,
       Lint.self, Progress.self, Reset.self, DebugRecord.self, Supervise.self,
     ]
   )
