@@ -42,7 +42,7 @@ public struct InterruptTable: Sendable, Equatable, Codable {
     var rows: [Row] = []
     for line in lines {
       let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-      guard let first = fields.first, first.hasSuffix(":") else { continue }
+      guard let first = fields.first, first.hasSuffix(":"), first.count > 1 else { continue }
       let label = String(first.dropLast())
       var counts: [Int: Int] = [:]
       var index = 1
