@@ -122,7 +122,9 @@ final class VerifyPrinter: @unchecked Sendable {
     for step in report.steps {
       number += 1
       let status = step.defect == nil ? "ok" : "not ok"
-      Swift.print("\(status) \(number) - \(report.lesson) \(step.step): failed before, passed after in \(seconds(step.solutionSeconds + step.settleSeconds))")
+      let summary = step.defect == nil
+        ? "failed before, passed after in \(seconds(step.solutionSeconds + step.settleSeconds))" : "defect"
+      Swift.print("\(status) \(number) - \(report.lesson) \(step.step): \(summary)")
       if let defect = step.defect { Swift.print("  # \(safe(defect))") }
     }
   }
