@@ -24,7 +24,17 @@ struct ConsoleSession {
         printError("\nQEMU monitor of \(directory.lesson): type commands such as `info pci`, `device_add ...`; an empty line or Ctrl-D returns to the console.")
         try await MonitorPrompt(directory: directory).run(returnOnEmptyLine: true)
       case .check:
-        printError("\nGrading is not part of this qlearn yet; returning to the console.")
+        // The console was started without the command's options; the defaults (and QLEARN_* variables) apply.
+        printError("")
+        do {
+          let course = try CourseOptions.parse([])
+          _ = try await GradingOutput.check(try GradingContext.open(directory: directory, course: course))
+        } catch let error as SessionError {
+          throw error
+        } catch {
+          printError(TerminalSafe.line("Could not grade: " + ((error as? LocalizedError)?.errorDescription ?? "\(error)")))
+        }
+        printError("Back to the console.")
       case .guestClosed:
         _ = try SessionResolver.running(directory)
         throw SessionError.vmGone(lesson: directory.lesson, reason: "the console closed")

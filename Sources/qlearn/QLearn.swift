@@ -12,8 +12,8 @@ struct QLearn: AsyncParsableCommand {
       Exit status: 0 ok, 1 a lesson, VM or grading failure, 64 a usage error.
       """,
     subcommands: [
-      List.self, Show.self, Start.self, Attach.self, Monitor.self, Exec.self, Log.self, Status.self, Stop.self,
-      Kernels.self,
+      List.self, Show.self, Start.self, Attach.self, Check.self, Hint.self, Answer.self, Next.self, Goto.self,
+      Skip.self, Monitor.self, Exec.self, Log.self, Status.self, Stop.self, Kernels.self, Verify.self,
       Lint.self, Progress.self, Reset.self, DebugRecord.self, Supervise.self,
     ]
   )

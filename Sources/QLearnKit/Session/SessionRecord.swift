@@ -8,10 +8,12 @@ public struct SessionRecord: Codable, Sendable, Equatable {
   public var accelerator: String
   public var kernel: String
   public var startedAt: Date
-  /// The step the learner is on, by id (grading moves it).
+  /// The step the learner is on, by id (grading moves it); nil once every step is done.
   public var step: String?
+  /// When ``step`` became current; nil for the first step, which began at boot (``startedAt``).
+  public var stepStartedAt: Date?
 
-  public init(lesson: String, supervisorPID: Int32, qemuPID: Int32? = nil, accelerator: String, kernel: String, startedAt: Date = Date(), step: String? = nil) {
+  public init(lesson: String, supervisorPID: Int32, qemuPID: Int32? = nil, accelerator: String, kernel: String, startedAt: Date = Date(), step: String? = nil, stepStartedAt: Date? = nil) {
     self.lesson = lesson
     self.supervisorPID = supervisorPID
     self.qemuPID = qemuPID
@@ -19,6 +21,7 @@ public struct SessionRecord: Codable, Sendable, Equatable {
     self.kernel = kernel
     self.startedAt = startedAt
     self.step = step
+    self.stepStartedAt = stepStartedAt
   }
 }
 

@@ -1,0 +1,135 @@
+import Foundation
+
+/// `qlearn verify`: proves that each step of a lesson grades what the learner does. In a freshly booted VM, for each step
+/// in order: its checks must not pass before its reference solution runs, and must all pass after (polled for a short
+/// while, since hotplug and kernel messages arrive asynchronously).
+///
+/// Each lesson boots under a runtime folder of its own, so verification never meets the learner's sessions, and
+/// lessons can be verified in parallel.
+public struct LessonVerifier: Sendable {
+  public var library: CheckLibrary
+  public var paths: Paths
+  public var options: LaunchOptions
+  /// How long the checks may take to pass after a solution.
+  public var settle: Duration = .seconds(5)
+
+  public init(library: CheckLibrary, paths: Paths, options: LaunchOptions) {
+    self.library = library
+    self.paths = paths
+    self.options = options
+  }
+
+  /// What verification found about one step.
+  public struct StepReport: Sendable {
+    public var step: String
+    /// The grade before the solution (must not pass); nil if the step was never reached.
+    public var before: StepGrade?
+    /// The last grade after the solution (must pass).
+    public var after: StepGrade?
+    public var solutionSeconds: Double = 0
+    /// Seconds from the end of the solution until the checks passed (or gave up).
+    public var settleSeconds: Double = 0
+    /// What is wrong, or nil when the step is proven.
+    public var defect: String?
+  }
+
+  public enum Outcome: Sendable {
+    case verified
+    /// The host lacks what the lesson requires: not run, never counted as passed.
+    case skipped(reason: String)
+    /// At least one defect (in a step, or the boot failed).
+    case defective
+  }
+
+  public struct LessonReport: Sendable {
+    public var lesson: String
+    public var outcome: Outcome
+    public var steps: [StepReport] = []
+    public var accelerator: String?
+    public var bootSeconds: Double = 0
+    public var totalSeconds: Double = 0
+    /// A failure outside the steps (boot, stopping).
+    public var error: String?
+  }
+
+  public func verify(_ lesson: Lesson) async -> LessonReport {
+    let started = ContinuousClock.now
+    let unmet = HostCheck.unmet(lesson)
+    guard unmet.isEmpty else {
+      let reason = unmet.map { "needs \($0.0.explanation): \($0.1)" }.joined(separator: "; ")
+      return LessonReport(lesson: lesson.id, outcome: .skipped(reason: reason))
+    }
+    var report = LessonReport(lesson: lesson.id, outcome: .defective)
+    // Short and private: socket paths must fit sockaddr_un, and nothing else may use this folder.
+    let runtime = URL(fileURLWithPath: "/tmp/qlv-\(getpid())-\(UUID().uuidString.prefix(8))")
+    defer { try? FileManager.default.removeItem(at: runtime) }
+    var ownPaths = paths
+    ownPaths.runtime = runtime
+    let running: SessionLauncher.Running
+    do {
+      try Paths.ensureDirectory(runtime)
+      running = try await SessionLauncher(paths: ownPaths).start(lesson, options: options)
+    } catch {
+      report.error = "boot failed: " + ((error as? LocalizedError)?.errorDescription ?? "\(error)")
+      report.totalSeconds = (ContinuousClock.now - started).seconds
+      return report
+    }
+    report.accelerator = running.record.accelerator
+    report.bootSeconds = (ContinuousClock.now - started).seconds
+    let live = LiveSession(directory: running.directory, lesson: lesson.id)
+    let session = GradingSession(lesson: lesson, library: library, live: live, store: nil)
+    var failed = false
+    for step in lesson.steps {
+      if failed {
+        report.steps.append(StepReport(step: step.id, defect: "not reached"))
+        continue
+      }
+      let stepReport = await verify(step, session: session)
+      report.steps.append(stepReport)
+      if stepReport.defect != nil { failed = true }
+    }
+    await live.close()
+    try? await SessionResolver.stop(running.directory)
+    report.outcome = failed ? .defective : .verified
+    report.totalSeconds = (ContinuousClock.now - started).seconds
+    return report
+  }
+
+  private func verify(_ step: Step, session: GradingSession) async -> StepReport {
+    var report = StepReport(step: step.id)
+    do {
+      let before = try await session.grade(step)
+      report.before = before
+      if before.passed {
+        report.defect = "its checks already pass before the solution: the step grades nothing the learner does"
+        return report
+      }
+      let solutionStart = ContinuousClock.now
+      try await SolutionRunner.run(step, lesson: session.lesson, session: session.live)
+      let solutionEnd = ContinuousClock.now
+      report.solutionSeconds = (solutionEnd - solutionStart).seconds
+      var after = try await session.grade(step)
+      while !after.passed, ContinuousClock.now - solutionEnd < settle {
+        try await Task.sleep(for: .milliseconds(200))
+        after = try await session.grade(step)
+      }
+      report.after = after
+      report.settleSeconds = (ContinuousClock.now - solutionEnd).seconds
+      if !after.passed {
+        let failing = after.checks.filter { !$0.passed }
+          .map { "\($0.label): expected \($0.expected), actual \($0.actual)" }
+        report.defect = "its checks still fail after the solution: " + failing.joined(separator: "; ")
+        return report
+      }
+      try await session.move(to: session.step(after: step))
+    } catch {
+      report.defect = (error as? LocalizedError)?.errorDescription ?? "\(error)"
+    }
+    return report
+  }
+}
+
+extension Duration {
+  /// Seconds as a Double, for reports.
+  var gradingSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

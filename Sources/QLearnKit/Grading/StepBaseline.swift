@@ -1,0 +1,75 @@
+import Foundation
+
+/// What the guest looked like when a step began, so checks can ask "since the step began": the kernel log's position
+/// and the interrupt counters. Kept in the session folder (`baseline.json`) because every `qlearn check` is a new process.
+///
+/// The first step of a session began at boot: its baseline is ``boot`` (every log line counts, interrupts count from
+/// zero), which needs no hook in the launcher and is exactly what "since the step began" means for that step.
+public struct StepBaseline: Codable, Sendable, Equatable {
+  public var step: String
+  public var takenAt: Date
+  /// The kernel log's length and last line when the step began; nil for "since boot".
+  public var dmesg: DmesgMark?
+  /// `/proc/interrupts` when the step began; nil for "since boot" (every counter started at zero).
+  public var interrupts: InterruptTable?
+
+  public init(step: String, takenAt: Date = Date(), dmesg: DmesgMark?, interrupts: InterruptTable?) {
+    self.step = step
+    self.takenAt = takenAt
+    self.dmesg = dmesg
+    self.interrupts = interrupts
+  }
+
+  public static func boot(step: String, at date: Date) -> StepBaseline {
+    StepBaseline(step: step, takenAt: date, dmesg: nil, interrupts: nil)
+  }
+
+  public static func file(in directory: SessionDirectory) -> URL {
+    directory.url.appendingPathComponent("baseline.json")
+  }
+
+  public static func load(from directory: SessionDirectory) -> StepBaseline? {
+    guard let data = try? Data(contentsOf: file(in: directory)) else { return nil }
+    return try? JSONDecoder.session.decode(StepBaseline.self, from: data)
+  }
+
+  public func save(in directory: SessionDirectory) throws {
+    try JSONEncoder.session.encode(self).write(to: Self.file(in: directory), options: .atomic)
+  }
+
+  /// Snapshots the live guest now.
+  public static func take(step: String, session: LiveSession) async throws -> StepBaseline {
+    let log = try await GuestProbes.dmesgLines(session)
+    let table = try await GuestProbes.interrupts(session)
+    return StepBaseline(step: step, dmesg: DmesgMark(lines: log), interrupts: table)
+  }
+}
+
+/// A position in the kernel log: how many lines it had and the last of them.
+///
+/// The last line is kept because the log is a ring: once it wraps, the count alone no longer says where the step began,
+/// but the line (with its timestamp) still does while it is in the ring.
+public struct DmesgMark: Codable, Sendable, Equatable {
+  public var count: Int
+  public var lastLine: String?
+
+  public init(count: Int, lastLine: String?) {
+    self.count = count
+    self.lastLine = lastLine
+  }
+
+  public init(lines: [String]) {
+    self.init(count: lines.count, lastLine: lines.last)
+  }
+
+  /// The lines printed after this mark.
+  public func linesAfter(_ lines: [String]) -> [String] {
+    if count <= lines.count, count == 0 || lines[count - 1] == lastLine {
+      return Array(lines[count...])
+    }
+    if let lastLine, let index = lines.lastIndex(of: lastLine) {
+      return Array(lines[(index + 1)...])
+    }
+    return lines  // the mark left the ring: everything left is newer
+  }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// One check of a step, graded: its verdict and, for the learner, what was expected and what was found.
+public struct CheckReport: Sendable, Equatable {
+  /// The check's name in the library (`answer-equals`).
+  public var name: String
+  /// The name with its arguments, as the learner reads it (`path-count pattern=/sys/... value=0`).
+  public var label: String
+  public var passed: Bool
+  public var expected: String
+  public var actual: String
+
+  public var outcome: CheckOutcome {
+    CheckOutcome(
+      name: name, passed: passed, expected: expected, actual: actual,
+      message: passed ? "" : "expected \(expected), actual \(actual)")
+  }
+}
+
+/// A step graded once.
+public struct StepGrade: Sendable, Equatable {
+  public var step: String
+  public var checks: [CheckReport]
+  public var passed: Bool { !checks.isEmpty && checks.allSatisfy(\.passed) }
+  public var outcomes: [CheckOutcome] { checks.map(\.outcome) }
+}
+
+/// Evaluates a step's checks against the live session.
+public struct StepGrader: Sendable {
+  public let library: CheckLibrary
+
+  public init(library: CheckLibrary) { self.library = library }
+
+  /// Grades every check of `step` (all of them, so the learner sees each one's state, not only the first failure).
+  /// Throws ``SessionError/vmGone`` or ``GradingError`` when the session cannot be graded at all.
+  public func grade(_ step: Step, lesson: Lesson, session: LiveSession, baseline: StepBaseline?) async throws -> StepGrade {
+    var reports: [CheckReport] = []
+    for (index, use) in step.checks.enumerated() {
+      let sink = DiagnosticSink()
+      guard let definition = library.checks[use.name],
+        let values = library.validate(use, sink: sink, path: "steps.\(step.id).checks[\(index)]")
+      else {
+        let detail = sink.diagnostics.first.map { $0.message } ?? "there is no check named '\(use.name)'"
+        throw GradingError.invalidCheck(lesson: lesson.id, step: step.id, detail: detail)
+      }
+      let observation = try await GuestProbes.observe(
+        definition.inspect, values: values, session: session, baseline: baseline)
+      let results = definition.expect.map {
+        ExpectationEvaluator.evaluate($0, on: observation, values: values)
+      }
+      let failed = results.first { !$0.passed }
+      reports.append(
+        CheckReport(
+          name: use.name, label: Self.label(use.name, values: values.filter { use.arguments[$0.key] != nil }),
+          passed: failed == nil && !results.isEmpty,
+          expected: failed?.expected ?? results.map(\.expected).joined(separator: "; "),
+          actual: failed?.actual ?? results.map(\.actual).joined(separator: "; ")))
+    }
+    return StepGrade(step: step.id, checks: reports)
+  }
+
+  /// `interrupts-on-cpu cpu=2 min=100 name=^nvme0q3$`: the arguments the lesson wrote say which of several uses of a
+  /// check this is (defaults are left out).
+  static func label(_ name: String, values: [String: String]) -> String {
+    let arguments = values.sorted { $0.key < $1.key }.map { "\($0.key)=\(TerminalSafe.clip($0.value, limit: 40))" }
+    return ([name] + arguments).joined(separator: " ")
+  }
+}

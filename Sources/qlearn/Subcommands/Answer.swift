@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import QLearnKit
+
+extension QLearn {
+  struct Answer: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Record your answer to the current step's question; `qlearn check` grades it.",
+      discussion: """
+        Examples:
+          qlearn answer 5
+          qlearn answer 0:2:1:0
+        """)
+
+    @Argument(help: "Your answer (several words are joined with spaces).")
+    var text: [String]
+
+    @Option(help: ArgumentHelp("The lesson (default: the only running one).", valueName: "id"))
+    var lesson: String?
+
+    @OptionGroup var course: CourseOptions
+
+    func validate() throws {
+      if text.joined().trimmingCharacters(in: .whitespaces).isEmpty {
+        throw ValidationError("Give your answer, e.g. `qlearn answer 5`.")
+      }
+    }
+
+    func run() async throws {
+      let session = try GradingContext.open(lesson: lesson, course: course)
+      try await session.answer(text.joined(separator: " "))
+      print("Recorded. `qlearn check` grades it.")
+    }
+  }
+}

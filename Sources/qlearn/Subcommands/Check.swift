@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import QLearnKit
+
+extension QLearn {
+  struct Check: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Grade the current step of a lesson against its running VM.",
+      discussion: """
+        Runs the step's checks against the live guest and QEMU and prints each one, with what was expected and what \
+        was found. On failure it also reveals the next hint; when every check passes you move on to the next step. \
+        Every attempt is recorded (see `qlearn progress`). Exit status: 0 passed, 1 not passed or not gradable.
+
+        On the guest console, Ctrl-] c does the same without leaving the console.
+        """)
+
+    @Option(help: ArgumentHelp("The lesson whose VM to grade (default: the only running one).", valueName: "id"))
+    var lesson: String?
+
+    @OptionGroup var course: CourseOptions
+
+    func run() async throws {
+      let session = try GradingContext.open(lesson: lesson, course: course)
+      let passed = try await GradingOutput.check(session)
+      if !passed { throw ExitCode(1) }
+    }
+  }
+}
+
+/// Opens the grading session of a running lesson VM: its lesson, the check library, the progress store.
+enum GradingContext {
+  static func open(lesson: String?, course: CourseOptions, recordProgress: Bool = true) throws -> GradingSession {
+    let directory = try SessionResolver.directory(lesson, paths: course.paths)
+    return try open(directory: directory, course: course, recordProgress: recordProgress)
+  }
+
+  static func open(directory: SessionDirectory, course: CourseOptions, recordProgress: Bool = true) throws
+    -> GradingSession
+  {
+    let record = try SessionResolver.running(directory)
+    let lesson = try course.lesson(record.lesson, in: course.course())
+    let store = recordProgress ? try ProgressStore(directory: course.paths.data) : nil
+    return GradingSession(
+      lesson: lesson, library: try library(course), live: LiveSession(directory: directory, lesson: lesson.id),
+      store: store)
+  }
+
+  static func library(_ course: CourseOptions) throws -> CheckLibrary {
+    guard let folder = Course.checksDirectory(for: course.lessonFolders) else { throw GradingError.noCheckLibrary }
+    return try CheckLibrary(directory: folder)
+  }
+}
+
+/// How grading looks on the learner's terminal.
+enum GradingOutput {
+  /// Grades the current step and prints the result; true when it passed.
+  static func check(_ session: GradingSession) async throws -> Bool {
+    let result = try await session.check()
+    let lesson = session.lesson
+    print("Step \(number(result.step, in: lesson)): \(safe(result.step.title))")
+    for check in result.grade.checks {
+      print("  \(check.passed ? "✓ PASS" : "✗ FAIL")  \(safe(check.label))")
+      if !check.passed {
+        print("      expected \(safe(check.expected)), actual \(safe(check.actual))")
+      }
+    }
+    if result.grade.passed {
+      print("Passed.")
+      if let next = result.next {
+        printStep(next, in: lesson, prefix: "Next, step")
+      } else {
+        print("That was the last step: you have finished '\(lesson.id)'. `qlearn progress \(lesson.id)` shows how it went.")
+      }
+      return true
+    }
+    print("Not yet.")
+    if let hint = result.hint {
+      print("Hint \(hint.number)/\(hint.count): \(safe(hint.text))")
+    } else if !result.step.hints.isEmpty {
+      print("All hints are revealed (`qlearn hint` shows them again); `qlearn skip` applies the reference solution.")
+    }
+    return false
+  }
+
+  static func printStep(_ step: Step, in lesson: Lesson, prefix: String) {
+    print("\(prefix) \(number(step, in: lesson)): \(safe(step.title))")
+    print("  Goal: \(safe(step.goal))")
+  }
+
+  static func number(_ step: Step, in lesson: Lesson) -> String {
+    let index = (lesson.steps.firstIndex { $0.id == step.id } ?? 0) + 1
+    return "\(index)/\(lesson.steps.count) \(step.id)"
+  }
+
+  static func safe(_ text: String) -> String { TerminalSafe.line(text) }
+}

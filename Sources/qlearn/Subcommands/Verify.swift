@@ -1,0 +1,146 @@
+import ArgumentParser
+import Foundation
+import QLearnKit
+
+extension QLearn {
+  struct Verify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Prove lessons' steps: each fails on a fresh VM and passes after its reference solution.",
+      discussion: """
+        For each lesson, boots its machine in a private runtime folder (never your running sessions), then for each \
+        step in order: grades it (at least one check must fail), runs its reference solution, and grades it again \
+        (every check must pass, allowing a few seconds for asynchronous effects such as hotplug and kernel \
+        messages). Lessons whose host requirements are missing are reported as skipped, with the reason. \
+        Exit status: 0 when every lesson that ran is proven, 1 on any defect.
+
+        Examples:
+          qlearn verify nvme-queues
+          qlearn verify --all -j 2 --format tap
+        """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, tap }
+
+    @Argument(help: "Lessons to verify.")
+    var lessons: [String] = []
+
+    @Flag(help: "Verify every lesson of the course.")
+    var all = false
+
+    @Option(help: "text, or tap (Test Anything Protocol) for CI.")
+    var format: Format = .text
+
+    @Option(name: .customShort("j"), help: ArgumentHelp("Lessons to verify at once.", valueName: "n"))
+    var jobs: Int = 1
+
+    @OptionGroup var boot: BootOptions
+    @OptionGroup var course: CourseOptions
+
+    func validate() throws {
+      if lessons.isEmpty && !all { throw ValidationError("Name lessons to verify, or give --all.") }
+      if !lessons.isEmpty && all { throw ValidationError("Give lesson ids or --all, not both.") }
+      if jobs < 1 { throw ValidationError("-j must be at least 1.") }
+    }
+
+    func run() async throws {
+      let course = self.course.course()
+      let selected = all ? course.lessons : try lessons.map { try self.course.lesson($0, in: course) }
+      let verifier = LessonVerifier(
+        library: try GradingContext.library(self.course), paths: self.course.paths, options: try boot.launchOptions())
+      let printer = VerifyPrinter(format: format)
+      var reports: [LessonVerifier.LessonReport] = []
+      await withTaskGroup(of: LessonVerifier.LessonReport.self) { group in
+        var pending = selected[...]
+        for _ in 0..<min(jobs, pending.count) {
+          if let lesson = pending.popFirst() { group.addTask { await verifier.verify(lesson) } }
+        }
+        for await report in group {
+          printer.print(report)
+          reports.append(report)
+          if let lesson = pending.popFirst() { group.addTask { await verifier.verify(lesson) } }
+        }
+      }
+      printer.finish(reports)
+      if reports.contains(where: { if case .defective = $0.outcome { true } else { false } }) {
+        throw ExitCode(1)
+      }
+    }
+  }
+}
+
+/// Prints verification reports as they arrive: readable text, or TAP with one test point per step (plan at the end).
+final class VerifyPrinter: @unchecked Sendable {
+  let format: QLearn.Verify.Format
+  private var number = 0
+
+  init(format: QLearn.Verify.Format) { self.format = format }
+
+  func print(_ report: LessonVerifier.LessonReport) {
+    switch format {
+    case .text: printText(report)
+    case .tap: printTAP(report)
+    }
+    fflush(nil)
+  }
+
+  private func printText(_ report: LessonVerifier.LessonReport) {
+    switch report.outcome {
+    case .skipped(let reason):
+      Swift.print("\(report.lesson): SKIPPED, \(safe(reason))")
+      return
+    case .verified, .defective:
+      let accel = report.accelerator.map { $0.uppercased() + ", " } ?? ""
+      Swift.print("\(report.lesson) (\(accel)booted in \(seconds(report.bootSeconds)), total \(seconds(report.totalSeconds)))")
+    }
+    if let error = report.error { Swift.print("  DEFECT \(safe(error))") }
+    for step in report.steps {
+      Swift.print("  \(step.defect == nil ? "ok    " : "DEFECT") \(step.step)")
+      if let before = step.before {
+        let failing = before.checks.filter { !$0.passed }
+        let detail = failing.first.map { "\(safe($0.label)): expected \(safe($0.expected)), actual \(safe($0.actual))" }
+        Swift.print("         failed before: \(failing.count)/\(before.checks.count) checks failing" + (detail.map { " (\($0))" } ?? ""))
+      }
+      if let after = step.after, after.passed {
+        Swift.print("         passed after: \(after.checks.count)/\(after.checks.count) checks, solution \(seconds(step.solutionSeconds)), settled in \(seconds(step.settleSeconds))")
+      }
+      if let defect = step.defect { Swift.print("         \(safe(defect))") }
+    }
+  }
+
+  private func printTAP(_ report: LessonVerifier.LessonReport) {
+    switch report.outcome {
+    case .skipped(let reason):
+      number += 1
+      Swift.print("ok \(number) - \(report.lesson) # SKIP \(safe(reason))")
+      return
+    case .verified, .defective: break
+    }
+    if let error = report.error {
+      number += 1
+      Swift.print("not ok \(number) - \(report.lesson) boot")
+      Swift.print("  # \(safe(error))")
+    }
+    for step in report.steps {
+      number += 1
+      let status = step.defect == nil ? "ok" : "not ok"
+      let summary = step.defect == nil
+        ? "failed before, passed after in \(seconds(step.solutionSeconds + step.settleSeconds))" : "defect"
+      Swift.print("\(status) \(number) - \(report.lesson) \(step.step): \(summary)")
+      if let defect = step.defect { Swift.print("  # \(safe(defect))") }
+    }
+  }
+
+  func finish(_ reports: [LessonVerifier.LessonReport]) {
+    let steps = reports.reduce(0) { $0 + $1.steps.count }
+    let defects = reports.reduce(0) { $0 + $1.steps.filter { $0.defect != nil }.count + ($1.error == nil ? 0 : 1) }
+    let skipped = reports.filter { if case .skipped = $0.outcome { true } else { false } }.count
+    switch format {
+    case .text:
+      Swift.print("\(reports.count) lesson\(reports.count == 1 ? "" : "s"), \(steps) steps, \(defects) defect\(defects == 1 ? "" : "s"), \(skipped) skipped")
+    case .tap:
+      Swift.print("1..\(number)")
+    }
+  }
+
+  private func safe(_ text: String) -> String { TerminalSafe.clip(text, limit: 400) }
+  private func seconds(_ value: Double) -> String { String(format: "%.2f s", value) }
+}

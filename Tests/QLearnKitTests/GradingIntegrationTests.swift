@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+
+@testable import QLearnKit
+
+/// Grading against real VMs under TCG, through the built `qlearn`, as a learner and an instructor use it.
+@Suite(.serialized) struct GradingIntegrationTests {
+  @Test func verifyProvesBothLessonsStepByStep() throws {
+    let cli = try QLearnCLI()
+    let result = try cli.run(["verify", "nvme-queues", "scsi-addressing", "--accel", "tcg"])
+    #expect(result.status == 0, "\(result.stdoutText)\n\(result.stderrText)")
+    let lines = result.stdoutText.split(separator: "\n").map(String.init)
+    for step in ["count-vectors", "pin-io", "poll-queues", "read-address", "delete-disk", "rescan-host"] {
+      let index = try #require(lines.firstIndex { $0.hasSuffix(" " + step) }, "no report line for \(step)")
+      #expect(lines[index].trimmingCharacters(in: .whitespaces).hasPrefix("ok"), "\(lines[index])")
+      #expect(lines[index + 1].contains("failed before"), "\(step): \(lines[index + 1])")
+      #expect(lines[index + 2].contains("passed after"), "\(step): \(lines[index + 2])")
+    }
+    #expect(result.stdoutText.contains("2 lessons, 6 steps, 0 defects, 0 skipped"))
+    // Verification runs in a runtime folder of its own: nothing is left in the learner's.
+    #expect(SessionDirectory.all(cli.paths).isEmpty)
+  }
+
+  @Test func verifyReportsALessonWhoseStepGradesNothing() throws {
+    let cli = try QLearnCLI()
+    let folder = cli.home.appendingPathComponent("lessons")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    // A step whose check already holds on a fresh machine: verify must call it a defect.
+    let lesson = """
+      ---
+      id: idle-check
+      title: A check that grades nothing
+      summary: Its only step passes before the learner does anything.
+      topic: testing
+      minutes: 1
+      machine:
+        cpus: 1
+        memory: 256M
+      steps:
+        - id: nothing
+          title: Nothing
+          goal: Do nothing.
+          hints: [None.]
+          checks:
+            - {check: file-matches, path: /proc/cmdline, pattern: "console"}
+          solution:
+            - guest: "true"
+      ---
+
+      # A check that grades nothing
+
+      ## Nothing
+
+      Nothing to do.
+      """
+    try lesson.write(to: folder.appendingPathComponent("idle-check.md"), atomically: true, encoding: .utf8)
+    let result = try cli.run(["verify", "idle-check", "--lessons", folder.path, "--accel", "tcg", "--format", "tap"])
+    #expect(result.status == 1, "\(result.stdoutText)\n\(result.stderrText)")
+    #expect(result.stdoutText.contains("not ok 1 - idle-check nothing"), "\(result.stdoutText)")
+    #expect(result.stdoutText.contains("already pass before the solution"), "\(result.stdoutText)")
+    #expect(result.stdoutText.contains("1..1"))
+  }
+
+  @Test func aWrongAnswerFailsWithExpectedAndActualAndAHint() throws {
+    let cli = try QLearnCLI()
+    let start = try cli.run(["start", "nvme-queues", "--detach", "--accel", "tcg"])
+    #expect(start.status == 0, "\(start.stderrText)")
+    defer { _ = try? cli.run(["stop", "--all"]) }
+    #expect(try cli.run(["answer", "4"]).status == 0)
+    let wrong = try cli.run(["check"])
+    #expect(wrong.status == 1, "\(wrong.stdoutText)\n\(wrong.stderrText)")
+    #expect(wrong.stdoutText.contains("FAIL  answer-equals"), "\(wrong.stdoutText)")
+    #expect(wrong.stdoutText.contains(#"expected "5", actual "4""#), "\(wrong.stdoutText)")
+    #expect(wrong.stdoutText.contains("Hint 1/3: Every NVMe queue"), "\(wrong.stdoutText)")
+    #expect(try cli.run(["hint"]).stdoutText.contains("Hint 2/3"))
+
+    #expect(try cli.run(["answer", "5"]).status == 0)
+    let right = try cli.run(["check"])
+    #expect(right.status == 0, "\(right.stdoutText)\n\(right.stderrText)")
+    #expect(right.stdoutText.contains("PASS  answer-equals"))
+    #expect(right.stdoutText.contains("Next, step 2/3 pin-io"))
+    // pin-io grades interrupts since it began: nothing yet, then a direct read on CPU 2.
+    #expect(try cli.run(["check"]).status == 1)
+    #expect(try cli.run(["next"]).status == 1, "next refuses a step that has not passed")
+    let read = try cli.run(["exec", "--", "taskset", "-c", "2", "dd", "if=/dev/nvme0n1", "of=/dev/null", "bs=4k", "count=256", "iflag=direct"])
+    #expect(read.status == 0, "\(read.stderrText)")
+    #expect(try cli.run(["check"]).status == 0)
+    let skip = try cli.run(["skip"])
+    #expect(skip.status == 0, "\(skip.stdoutText)\n\(skip.stderrText)")
+    #expect(skip.stdoutText.contains("last step"))
+
+    let store = try ProgressStore(directory: cli.paths.data)
+    let progress = try store.progress(lesson: "nvme-queues", steps: ["count-vectors", "pin-io", "poll-queues"])
+    #expect(progress.steps.map(\.state) == [.passed, .passed, .skipped])
+    #expect(progress.steps[0].attempts == 2)
+    #expect(progress.steps[0].hintsRevealed == 2)
+    let attempts = try store.attempts(lesson: "nvme-queues")
+    #expect(attempts.first?.outcomes.first?.expected == #""5""#)
+    #expect(attempts.first?.outcomes.first?.actual == #""4""#)
+  }
+
+  @Test func aDeadVMIsReportedAndNoAttemptIsRecorded() async throws {
+    let cli = try QLearnCLI()
+    #expect(try cli.run(["start", "scsi-addressing", "--detach", "--accel", "tcg"]).status == 0)
+    defer { _ = try? cli.run(["stop", "--all"]) }
+    #expect(try cli.run(["answer", "0:2:1:0"]).status == 0)
+    #expect(try cli.run(["check"]).status == 0)  // read-address passes; delete-disk is current and grades the guest
+    let session = SessionDirectory.forLesson("scsi-addressing", paths: cli.paths)
+    let pid = try #require(try session.readRecord().qemuPID)
+    kill(pid, SIGKILL)
+    let check = try cli.run(["check", "--lesson", "scsi-addressing"])
+    #expect(check.status == 1)
+    #expect(check.stderrText.contains("The VM of 'scsi-addressing' is gone"), "\(check.stdoutText)\n\(check.stderrText)")
+    #expect(!check.stdoutText.contains("FAIL"), "a dead VM is not a failed check")
+    let store = try ProgressStore(directory: cli.paths.data)
+    let attempts = try store.attempts(lesson: "scsi-addressing")
+    #expect(attempts.count == 1, "only the attempt made while the VM was alive")
+    #expect(attempts.allSatisfy { $0.step == "read-address" })
+  }
+}
