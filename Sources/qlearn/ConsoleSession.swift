@@ -7,11 +7,10 @@ struct ConsoleSession {
   let directory: SessionDirectory
 
   func run() async throws {
-    let plan = directory.url
     printError("Connected to the console of \(directory.lesson). Ctrl-] d detaches, Ctrl-] m opens the QEMU monitor, Ctrl-] ? helps.")
     while true {
       _ = try SessionResolver.running(directory)
-      let socket = try UnixSocket.connect(path: plan.appendingPathComponent("console.sock").path, timeout: .seconds(5))
+      let socket = try UnixSocket.connect(path: directory.layout.consoleSocket.path, timeout: .seconds(5))
       // A fresh line makes the shell print its prompt, so the learner is not left before a blank screen.
       try? socket.writeAll(Array("\n".utf8), until: .now + .seconds(1))
       let action = try await ConsoleProxy(socket: socket).attach()
@@ -51,7 +50,7 @@ struct MonitorPrompt {
 
   func run(returnOnEmptyLine: Bool) async throws {
     _ = try SessionResolver.running(directory)
-    let qmp = try await QMPClient.connect(path: directory.url.appendingPathComponent("qmp.sock").path)
+    let qmp = try await QMPClient.connect(path: directory.layout.monitorSocket.path)
     defer { qmp.close() }
     while true {
       print("(qemu) ", terminator: "")

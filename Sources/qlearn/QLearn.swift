@@ -28,7 +28,7 @@ struct QLearn: AsyncParsableCommand {
       } else {
         try command.run()
       }
-    } catch let error as LocalizedError where !(error is ValidationError) && !(error is ExitCode) && !(error is CleanExit) {
+    } catch let error as LocalizedError {  // ArgumentParser's own errors are not LocalizedError
       var text = "Error: " + (error.errorDescription ?? "\(error)")
       if let suggestion = error.recoverySuggestion { text += "\n" + suggestion }
       printError(TerminalSafe.line(text))

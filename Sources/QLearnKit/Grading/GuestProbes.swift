@@ -98,8 +98,7 @@ public enum GuestProbes {
     guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
       return .unavailable("'\(TerminalSafe.clip(name))' is not a log name")
     }
-    let url = name == "console"
-      ? directory.url.appendingPathComponent("console.log") : directory.url.appendingPathComponent("log-\(name).log")
+    let url = directory.layout.hostLog(name)
     guard let data = FileManager.default.contents(atPath: url.path) else {
       return .unavailable("the session has no \(name) log")
     }

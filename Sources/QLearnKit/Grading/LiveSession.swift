@@ -27,7 +27,7 @@ public actor LiveSession {
     if let agent { return agent }
     do {
       let client = try await GuestAgentClient.connect(
-        path: directory.url.appendingPathComponent("qga.sock").path, timeout: timeout)
+        path: directory.layout.agentSocket.path, timeout: timeout)
       agent = client
       return client
     } catch {
@@ -38,7 +38,7 @@ public actor LiveSession {
   public func monitor() async throws -> QMPClient {
     if let qmp { return qmp }
     do {
-      let client = try await QMPClient.connect(path: directory.url.appendingPathComponent("qmp.sock").path, timeout: timeout)
+      let client = try await QMPClient.connect(path: directory.layout.qmpSocket.path, timeout: timeout)
       qmp = client
       return client
     } catch {

@@ -41,18 +41,8 @@ public struct BootPlan: Sendable, Equatable {
     self.qemuBinary = qemuBinary
   }
 
-  /// The files qlearn keeps in the session folder; the runner and the grader find them here.
-  public var qmpSocket: URL { sessionDirectory.appendingPathComponent("qmp.sock") }
-  public var agentSocket: URL { sessionDirectory.appendingPathComponent("qga.sock") }
-  public var consoleSocket: URL { sessionDirectory.appendingPathComponent("console.sock") }
-  public var consoleLog: URL { sessionDirectory.appendingPathComponent("console.log") }
-  public func diskImage(_ disk: Disk) -> URL {
-    sessionDirectory.appendingPathComponent("disk-\(disk.id).\(disk.format.rawValue)")
-  }
-  public func backendFile(_ backend: MemoryBackend) -> URL {
-    sessionDirectory.appendingPathComponent("memory-\(backend.id).img")
-  }
-  public func hostLog(_ name: String) -> URL { sessionDirectory.appendingPathComponent("log-\(name).log") }
+  /// The files of the session folder.
+  public var layout: SessionLayout { SessionLayout(folder: sessionDirectory) }
 }
 
 /// Builds QEMU's argv from the typed machine. Every value comes from the model (already validated) or from qlearn's
@@ -98,11 +88,11 @@ public enum QEMUCommandLine {
     add("-append", (plan.kernelArguments + machine.kernelArguments).joined(separator: " "))
 
     // The console: a socket qlearn proxies to the learner, logged to a file qlearn owns.
-    add("-chardev", option("socket", [("id", "console"), ("path", plan.consoleSocket.path), ("server", "on"), ("wait", "off"), ("logfile", plan.consoleLog.path)]))
+    add("-chardev", option("socket", [("id", "console"), ("path", plan.layout.consoleSocket.path), ("server", "on"), ("wait", "off"), ("logfile", plan.layout.consoleLog.path)]))
     add("-serial", "chardev:console")
     // The guest agent's private channel: qlearn's initramfs runs qemu-ga on the second serial port; a learner's own
     // system runs it on the virtio-serial port its distribution's service expects.
-    add("-chardev", option("socket", [("id", "qga"), ("path", plan.agentSocket.path), ("server", "on"), ("wait", "off")]))
+    add("-chardev", option("socket", [("id", "qga"), ("path", plan.layout.agentSocket.path), ("server", "on"), ("wait", "off")]))
     if let image = plan.bootImage {
       add("-drive", keyValues([("file", image.url.path), ("format", image.format), ("if", "ide"), ("index", "0"), ("media", "disk")]))
       add("-device", option("virtio-serial-pci", [("id", "qga-serial")]))
@@ -110,15 +100,17 @@ public enum QEMUCommandLine {
     } else {
       add("-device", option("isa-serial", [("chardev", "qga")]))
     }
-    add("-chardev", option("socket", [("id", "qmp"), ("path", plan.qmpSocket.path), ("server", "on"), ("wait", "off")]))
+    add("-chardev", option("socket", [("id", "qmp"), ("path", plan.layout.qmpSocket.path), ("server", "on"), ("wait", "off")]))
     add("-mon", keyValues([("chardev", "qmp"), ("mode", "control")]))
+    add("-chardev", option("socket", [("id", "monitor"), ("path", plan.layout.monitorSocket.path), ("server", "on"), ("wait", "off")]))
+    add("-mon", keyValues([("chardev", "monitor"), ("mode", "control")]))
 
     for disk in machine.disks {
-      add("-blockdev", keyValues([("driver", disk.format.rawValue), ("node-name", disk.id), ("file.driver", "file"), ("file.filename", plan.diskImage(disk).path)]))
+      add("-blockdev", keyValues([("driver", disk.format.rawValue), ("node-name", disk.id), ("file.driver", "file"), ("file.filename", plan.layout.diskImage(disk).path)]))
     }
     for backend in machine.memoryBackends {
       var pairs: [(String, String)] = [("id", backend.id), ("size", backend.size.description)]
-      if backend.kind == .file { pairs.append(("mem-path", plan.backendFile(backend).path)) }
+      if backend.kind == .file { pairs.append(("mem-path", plan.layout.backendFile(backend).path)) }
       if backend.share { pairs.append(("share", "on")) }
       add("-object", option("memory-backend-\(backend.kind.rawValue)", pairs))
     }
@@ -151,7 +143,7 @@ public enum QEMUCommandLine {
     for name in device.properties.keys.sorted() {
       guard let value = device.properties[name] else { continue }
       if device.kind.properties[name] == .hostLog, let log = value.text {
-        result += ["-chardev", option("file", [("id", "log-\(log)"), ("path", plan.hostLog(log).path)])]
+        result += ["-chardev", option("file", [("id", "log-\(log)"), ("path", plan.layout.hostLog(log).path)])]
         pairs.append(("chardev", "log-\(log)"))
       } else {
         pairs.append((name, value.description))

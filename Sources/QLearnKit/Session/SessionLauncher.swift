@@ -177,9 +177,9 @@ public struct SessionLauncher: Sendable {
           .trimmingCharacters(in: .whitespacesAndNewlines) ?? "its supervisor \(exit)"
         throw LaunchError.qemuFailed(
           lesson: lesson.id, reason: reason, qemuOutput: directory.qemuOutputTail(),
-          console: ((try? ConsoleLog(path: plan.consoleLog.path).tail(lines: 10)) ?? []))
+          console: ((try? ConsoleLog(path: plan.layout.consoleLog.path).tail(lines: 10)) ?? []))
       }
-      let console = (try? Data(contentsOf: plan.consoleLog)) ?? Data()
+      let console = (try? Data(contentsOf: plan.layout.consoleLog)) ?? Data()
       if !sawFirmware, !console.isEmpty {
         sawFirmware = true
         report(.firmware)
@@ -190,7 +190,7 @@ public struct SessionLauncher: Sendable {
       }
       if sawGuest {
         let remaining = deadline - ContinuousClock.now
-        if let agent = try? await GuestAgentClient.connect(path: plan.agentSocket.path, timeout: Swift.min(remaining, Duration.seconds(2))) {
+        if let agent = try? await GuestAgentClient.connect(path: plan.layout.agentSocket.path, timeout: Swift.min(remaining, Duration.seconds(2))) {
           defer { agent.close() }
           if (try? await agent.waitUntilReady(timeout: Swift.min(remaining, Duration.seconds(5)))) != nil { return }
         }
@@ -198,13 +198,13 @@ public struct SessionLauncher: Sendable {
       try await Task.sleep(for: .milliseconds(plan.bootImage != nil ? 200 : sawGuest ? 2 : 10))
     }
     throw LaunchError.bootTimedOut(
-      lesson: lesson.id, seconds: Int(timeout.seconds), console: ((try? ConsoleLog(path: plan.consoleLog.path).tail(lines: 10)) ?? []))
+      lesson: lesson.id, seconds: Int(timeout.seconds), console: ((try? ConsoleLog(path: plan.layout.consoleLog.path).tail(lines: 10)) ?? []))
   }
 
   private func createDisks(_ machine: Machine, plan: BootPlan) throws {
     for disk in machine.disks {
       let result = try Command(
-        "qemu-img", ["create", "-q", "-f", disk.format.rawValue, plan.diskImage(disk).path, String(disk.size.bytes)]
+        "qemu-img", ["create", "-q", "-f", disk.format.rawValue, plan.layout.diskImage(disk).path, String(disk.size.bytes)]
       ).output()
       guard result.status == 0 else { throw LaunchError.diskCreation(result.stderrText) }
     }

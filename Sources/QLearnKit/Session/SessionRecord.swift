@@ -39,6 +39,7 @@ public struct SessionDirectory: Sendable, Equatable {
   }
 
   public var lesson: String { url.lastPathComponent }
+  public var layout: SessionLayout { SessionLayout(folder: url) }
   public var recordFile: URL { url.appendingPathComponent("session.json") }
   public var argvFile: URL { url.appendingPathComponent("qemu-argv.json") }
   public var qemuOutput: URL { url.appendingPathComponent("qemu.log") }

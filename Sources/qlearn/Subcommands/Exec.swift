@@ -38,7 +38,7 @@ extension QLearn {
       let agent: GuestAgentClient
       do {
         agent = try await GuestAgentClient.connect(
-          path: directory.url.appendingPathComponent("qga.sock").path, timeout: .seconds(5))
+          path: directory.layout.agentSocket.path, timeout: .seconds(5))
       } catch {
         _ = try SessionResolver.running(directory)  // a dead VM says so rather than "agent unresponsive"
         throw error

@@ -26,8 +26,7 @@ extension QLearn {
     func run() async throws {
       guard Identifier.isValid(name) else { throw ValidationError("'\(TerminalSafe.clip(name))' is not a log name.") }
       let directory = try SessionResolver.directory(lesson, paths: course.paths)
-      let file = name == "console"
-        ? directory.url.appendingPathComponent("console.log") : directory.url.appendingPathComponent("log-\(name).log")
+      let file = directory.layout.hostLog(name)
       guard let data = FileManager.default.contents(atPath: file.path) else {
         let logs = ((try? FileManager.default.contentsOfDirectory(atPath: directory.url.path)) ?? [])
           .filter { $0.hasPrefix("log-") && $0.hasSuffix(".log") }.map { String($0.dropFirst(4).dropLast(4)) }
