@@ -10,8 +10,9 @@ public struct LessonVerifier: Sendable {
   public var library: CheckLibrary
   public var paths: Paths
   public var options: LaunchOptions
-  /// How long the checks may take to pass after a solution.
-  public var settle: Duration = .seconds(5)
+  /// How long a solution's effects may take to show: hotplug is asynchronous, and pciehp waits 5 s after the attention
+  /// button before it powers a slot off. Checks are polled, so a quick step costs nothing extra.
+  public var settle: Duration = .seconds(15)
 
   public init(library: CheckLibrary, paths: Paths, options: LaunchOptions) {
     self.library = library
