@@ -6,8 +6,25 @@ import Testing
 /// A learner at a real terminal: tmux runs `qlearn start`, keys are typed into the guest console, and `qlearn check`
 /// runs beside it, as in a second pane.
 @Suite(.serialized) struct TerminalEndToEndTests {
-  func tmux(_ arguments: [String]) throws -> Command.Output {
-    try Command("tmux", arguments).output()
+  /// A private tmux server per test run, so the test neither meets nor disturbs the user's own.
+  static let server = "qlearn-e2e-\(getpid())"
+
+  /// Runs tmux with its output in a file: the first call starts the tmux server, which would otherwise keep a pipe's
+  /// write end open forever and leave a reader waiting for end-of-file.
+  func tmux(_ arguments: [String]) throws -> (status: Int32, stdoutText: String) {
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("\(Self.server)-\(UUID().uuidString)")
+    FileManager.default.createFile(atPath: output.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: output) }
+    let handle = try FileHandle(forWritingTo: output)
+    defer { try? handle.close() }
+    let tmux = try #require(Command.which("tmux")).path
+    let pid = try Spawn.run(
+      [tmux, "-L", Self.server] + arguments,
+      standard: .init(output: handle.fileDescriptor, error: handle.fileDescriptor))
+    let exit = try Spawn.wait(pid)
+    let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+    if case .exited(let code) = exit { return (code, text) }
+    return (-1, text)
   }
 
   func screen(_ name: String) throws -> String {
@@ -33,7 +50,7 @@ import Testing
     #expect(try tmux(["new-session", "-d", "-s", name, "-x", "150", "-y", "50", "-c", Repository.root.path, command]).status == 0)
     defer {
       _ = try? cli.run(["stop", "--all"])
-      _ = try? tmux(["kill-session", "-t", name])
+      _ = try? tmux(["kill-server"])
     }
     try await waitFor("the guest prompt", timeout: .seconds(120)) { try screen(name).contains("vm#") }
 
