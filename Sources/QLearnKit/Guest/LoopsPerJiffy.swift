@@ -12,13 +12,16 @@ public enum LoopsPerJiffy {
   }
 
   /// The cached value for this host and `kernel`, or boots the guest once (without `lpj=`) to measure it.
-  public static func calibrated(kernel: Kernel, initramfs: URL, cacheDirectory: URL) throws -> Int {
+  public static func calibrated(
+    kernel: Kernel, initramfs: URL, cacheDirectory: URL, progress: (String) -> Void = { _ in }
+  ) throws -> Int {
     let file = cacheDirectory.appendingPathComponent("lpj/\(hostKey())-\(kernel.version)")
     if let text = try? String(contentsOf: file, encoding: .utf8),
       let value = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
     {
       return value
     }
+    progress("calibrating the guest's delay loop (once per host and kernel)")
     let arguments = InitramfsBuilder.kernelArguments(lpj: nil, quiet: false)
     let qemu = try QEMUConsole(arguments: [
       "-machine", "pc", "-accel", "tcg", "-nodefaults", "-display", "none", "-no-reboot", "-m", "256M",

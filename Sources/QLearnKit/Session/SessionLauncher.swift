@@ -72,9 +72,8 @@ public struct SessionLauncher: Sendable {
     let initramfs = try InitramfsBuilder(
       cacheDirectory: paths.cache.appendingPathComponent("initramfs"), progress: { report(.preparing($0)) }
     ).image(for: spec)
-    report(.preparing("calibrating the guest's delay loop (once per host and kernel)"))
     let lpj = try? LoopsPerJiffy.calibrated(
-      kernel: kernel, initramfs: initramfs, cacheDirectory: paths.cache.appendingPathComponent("lpj"))
+      kernel: kernel, initramfs: initramfs, cacheDirectory: paths.cache, progress: { report(.preparing($0)) })
 
     let choice = AcceleratorChoice(cacheDirectory: paths.cache)
     var decision = try choice.decide(options.accelerator)
