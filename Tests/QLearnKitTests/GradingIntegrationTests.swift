@@ -67,6 +67,13 @@ import Testing
     #expect(result.stdoutText.contains("not ok 1 - idle-check nothing"), "\(result.stdoutText)")
     #expect(result.stdoutText.contains("already pass before the solution"), "\(result.stdoutText)")
     #expect(result.stdoutText.contains("1..1"))
+    let junit = try cli.run(["verify", "idle-check", "--lessons", folder.path, "--accel", "tcg", "--format", "junit"])
+    #expect(junit.status == 1)
+    #expect(junit.stdoutText.hasPrefix("<?xml"))
+    #expect(junit.stdoutText.contains("<testsuite name=\"idle-check\" tests=\"1\" failures=\"1\""), "\(junit.stdoutText)")
+    #expect(junit.stdoutText.contains("<testcase classname=\"idle-check\" name=\"nothing\""))
+    #expect(junit.stdoutText.contains("<failure message=\""))
+    #expect(junit.stdoutText.hasSuffix("</testsuites>\n"))
   }
 
   @Test func aWrongAnswerFailsWithExpectedAndActualAndAHint() throws {

@@ -15,12 +15,19 @@ extension QLearn {
     @Argument(help: "Only this lesson.")
     var lesson: String?
 
+    @Flag(help: "Export everything as JSON: each lesson's steps with their state, and every attempt with its checks.")
+    var json = false
+
     @OptionGroup var course: CourseOptions
 
     func run() async throws {
       let course = self.course.course()
       let lessons = try lesson.map { [try self.course.lesson($0, in: course)] } ?? course.lessons
       let store = try ProgressStore(directory: self.course.paths.data)
+      if json {
+        print(try ProgressExport.json(lessons: lessons, store: store))
+        return
+      }
       var rows: [[String]] = [["LESSON / STEP", "STATE", "ATTEMPTS", "HINTS", "TIME"]]
       for lesson in lessons {
         let progress = try store.progress(lesson: lesson.id, steps: lesson.steps.map(\.id))
@@ -39,5 +46,64 @@ extension QLearn {
         print(Table.render(rows))
       }
     }
+  }
+}
+
+/// `qlearn progress --json`: the store's facts and the states derived from them, for other tools.
+enum ProgressExport {
+  struct Lesson: Encodable {
+    var lesson: String
+    var title: String
+    var complete: Bool
+    var completedSteps: Int
+    var steps: [Step]
+    var attempts: [Attempt]
+  }
+  struct Step: Encodable {
+    var step: String
+    var state: String
+    var attempts: Int
+    var hintsRevealed: Int
+    var timeSpentSeconds: Double
+    var firstActivity: Date?
+    var lastActivity: Date?
+  }
+  struct Attempt: Encodable {
+    var id: Int64
+    var step: String
+    var at: Date
+    var passed: Bool
+    var checks: [Check]
+  }
+  struct Check: Encodable {
+    var name: String
+    var passed: Bool
+    var expected: String
+    var actual: String
+    var message: String
+  }
+
+  static func json(lessons: [QLearnKit.Lesson], store: ProgressStore) throws -> String {
+    let exported = try lessons.map { lesson in
+      let progress = try store.progress(lesson: lesson.id, steps: lesson.steps.map(\.id))
+      return Lesson(
+        lesson: lesson.id, title: lesson.title, complete: progress.isComplete, completedSteps: progress.completedSteps,
+        steps: progress.steps.map {
+          Step(
+            step: $0.step, state: $0.state.rawValue, attempts: $0.attempts, hintsRevealed: $0.hintsRevealed,
+            timeSpentSeconds: $0.timeSpent, firstActivity: $0.firstActivity, lastActivity: $0.lastActivity)
+        },
+        attempts: try store.attempts(lesson: lesson.id).map { attempt in
+          Attempt(
+            id: attempt.id, step: attempt.step, at: attempt.at, passed: attempt.passed,
+            checks: attempt.outcomes.map {
+              Check(name: $0.name, passed: $0.passed, expected: $0.expected, actual: $0.actual, message: $0.message)
+            })
+        })
+    }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.dateEncodingStrategy = .iso8601
+    return String(decoding: try encoder.encode(["lessons": exported]), as: UTF8.self)
   }
 }

@@ -18,7 +18,7 @@ extension QLearn {
           qlearn verify --all -j 2 --format tap
         """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, tap }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, tap, junit }
 
     @Argument(help: "Lessons to verify.")
     var lessons: [String] = []
@@ -26,7 +26,7 @@ extension QLearn {
     @Flag(help: "Verify every lesson of the course.")
     var all = false
 
-    @Option(help: "text, or tap (Test Anything Protocol) for CI.")
+    @Option(help: "text, tap (Test Anything Protocol), or junit (JUnit XML, printed when all lessons are done).")
     var format: Format = .text
 
     @Option(name: .customShort("j"), help: ArgumentHelp("Lessons to verify at once.", valueName: "n"))
@@ -78,6 +78,7 @@ final class VerifyPrinter: @unchecked Sendable {
     switch format {
     case .text: printText(report)
     case .tap: printTAP(report)
+    case .junit: break  // one document, written by finish(_:)
     }
     fflush(nil)
   }
@@ -138,7 +139,42 @@ final class VerifyPrinter: @unchecked Sendable {
       Swift.print("\(reports.count) lesson\(reports.count == 1 ? "" : "s"), \(steps) steps, \(defects) defect\(defects == 1 ? "" : "s"), \(skipped) skipped")
     case .tap:
       Swift.print("1..\(number)")
+    case .junit:
+      Swift.print(junit(reports))
     }
+  }
+
+  /// One `<testsuite>` per lesson and one `<testcase>` per step, as CI systems read JUnit reports.
+  func junit(_ reports: [LessonVerifier.LessonReport]) -> String {
+    var xml = ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<testsuites name=\"qlearn verify\">"]
+    for report in reports {
+      let failures = report.steps.filter { $0.defect != nil }.count + (report.error == nil ? 0 : 1)
+      var skippedReason: String?
+      if case .skipped(let reason) = report.outcome { skippedReason = reason }
+      xml.append(
+        "  <testsuite name=\"\(escape(report.lesson))\" tests=\"\(max(report.steps.count, 1))\" failures=\"\(failures)\" skipped=\"\(skippedReason == nil ? 0 : 1)\" time=\"\(String(format: "%.3f", report.totalSeconds))\">")
+      if let skippedReason {
+        xml.append("    <testcase classname=\"\(escape(report.lesson))\" name=\"lesson\"><skipped message=\"\(escape(skippedReason))\"/></testcase>")
+      }
+      if let error = report.error {
+        xml.append("    <testcase classname=\"\(escape(report.lesson))\" name=\"boot\"><failure message=\"\(escape(error))\"/></testcase>")
+      }
+      for step in report.steps {
+        let time = String(format: "%.3f", step.solutionSeconds + step.settleSeconds)
+        let head = "    <testcase classname=\"\(escape(report.lesson))\" name=\"\(escape(step.step))\" time=\"\(time)\""
+        xml.append(step.defect.map { head + "><failure message=\"\(escape($0))\"/></testcase>" } ?? head + "/>")
+      }
+      xml.append("  </testsuite>")
+    }
+    xml.append("</testsuites>")
+    return xml.joined(separator: "\n")
+  }
+
+  /// XML attribute text: the five special characters escaped, control characters already replaced by `safe`.
+  private func escape(_ text: String) -> String {
+    safe(text).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+      .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+      .replacingOccurrences(of: "'", with: "&apos;")
   }
 
   private func safe(_ text: String) -> String { TerminalSafe.clip(text, limit: 400) }
