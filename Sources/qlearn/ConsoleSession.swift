@@ -5,6 +5,8 @@ import QLearnKit
 /// The learner's terminal on a session: the guest console, with Ctrl-] commands to detach or open the monitor.
 struct ConsoleSession {
   let directory: SessionDirectory
+  /// The options the learner gave `start` or `attach` (lessons folders, data folder), used when grading from here.
+  let course: CourseOptions
 
   func run() async throws {
     printError("Connected to the console of \(directory.lesson). Ctrl-] d detaches, Ctrl-] m opens the QEMU monitor, Ctrl-] ? helps.")
@@ -13,7 +15,10 @@ struct ConsoleSession {
       let socket = try UnixSocket.connect(path: directory.layout.consoleSocket.path, timeout: .seconds(5))
       // A fresh line makes the shell print its prompt, so the learner is not left before a blank screen.
       try? socket.writeAll(Array("\n".utf8), until: .now + .seconds(1))
+      // Watch mode: while the learner works on the console, the current step is re-graded in the background.
+      let watcher = Task { await StepWatcher(directory: directory, course: course).run() }
       let action = try await ConsoleProxy(socket: socket).attach()
+      watcher.cancel()
       socket.close()
       switch action {
       case .detached:
@@ -23,10 +28,8 @@ struct ConsoleSession {
         printError("\nQEMU monitor of \(directory.lesson): type commands such as `info pci`, `device_add ...`; an empty line or Ctrl-D returns to the console.")
         try await MonitorPrompt(directory: directory).run(returnOnEmptyLine: true)
       case .check:
-        // The console was started without the command's options; the defaults (and QLEARN_* variables) apply.
         printError("")
         do {
-          let course = try CourseOptions.parse([])
           _ = try await GradingOutput.check(try GradingContext.open(directory: directory, course: course))
         } catch let error as SessionError {
           throw error
@@ -40,6 +43,32 @@ struct ConsoleSession {
       case .inputClosed:
         return
       }
+    }
+  }
+}
+
+/// Re-grades the current step every few seconds while the console is attached, and says once, on a line of its own,
+/// when it passes: the learner then knows that `Ctrl-] c` (or `qlearn check`) will record it. Nothing is recorded here,
+/// and what the learner has typed stays in the guest shell's line buffer untouched (only the screen gains a line).
+struct StepWatcher {
+  let directory: SessionDirectory
+  let course: CourseOptions
+  static let interval: Duration = .seconds(3)
+
+  func run() async {
+    var announced: String?
+    while !Task.isCancelled {
+      try? await Task.sleep(for: Self.interval)
+      guard !Task.isCancelled,
+        let session = try? GradingContext.open(directory: directory, course: course, recordProgress: false)
+      else { continue }
+      defer { Task { await session.live.close() } }
+      guard let step = try? await session.currentStep(), step.id != announced,
+        let grade = try? await session.grade(step), grade.passed, !Task.isCancelled
+      else { continue }
+      announced = step.id
+      let notice = "\r\n[qlearn] \(TerminalSafe.clip(step.title)): all checks pass. Ctrl-] c records it and moves on.\r\n"
+      FileHandle.standardOutput.write(Data(notice.utf8))
     }
   }
 }

@@ -71,6 +71,10 @@ import Testing
       "send-keys", "-t", name, "taskset -c 2 dd if=/dev/nvme0n1 of=/dev/null bs=4k count=256 iflag=direct", "Enter",
     ])
     try await waitFor("dd to finish", timeout: .seconds(60)) { try screen(name).contains("256+0 records out") }
+    // Watch mode notices, on the console itself, that the step now passes.
+    try await waitFor("the watch-mode notice", timeout: .seconds(20)) {
+      try screen(name).contains("[qlearn] Steer I/O into one queue: all checks pass")
+    }
     let after = try cli.run(["check"])
     #expect(after.status == 0, "\(after.stdoutText)\(after.stderrText)")
 

@@ -13,7 +13,7 @@ extension QLearn {
     @OptionGroup var course: CourseOptions
 
     func run() async throws {
-      try await ConsoleSession(directory: try SessionResolver.directory(lesson, paths: course.paths)).run()
+      try await ConsoleSession(directory: try SessionResolver.directory(lesson, paths: course.paths), course: course).run()
     }
   }
 }

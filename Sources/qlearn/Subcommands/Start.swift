@@ -43,7 +43,7 @@ extension QLearn {
         print("  qlearn stop \(lesson.id)      shut it down")
         return
       }
-      try await ConsoleSession(directory: running.directory).run()
+      try await ConsoleSession(directory: running.directory, course: course).run()
     }
   }
 }
