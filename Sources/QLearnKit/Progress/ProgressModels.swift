@@ -1,7 +1,7 @@
 import Foundation
 
 /// One check's verdict within an attempt, as the grader reported it and the learner saw it.
-public struct CheckOutcome: Sendable, Equatable {
+public struct CheckOutcome: Sendable, Equatable, Encodable {
   public var name: String
   public var passed: Bool
   public var expected: String
@@ -25,14 +25,15 @@ public enum ProgressEventKind: String, Sendable, CaseIterable {
 }
 
 /// Where the learner stands on a step, derived from what they did (never stored).
-public enum StepState: String, Sendable {
+public enum StepState: String, Sendable, Encodable {
   case notStarted = "not started"
   case inProgress = "in progress"
   case passed
   case skipped
 }
 
-public struct StepProgress: Sendable, Equatable {
+/// Encodable so that `qlearn progress --json` exports exactly what the store derives.
+public struct StepProgress: Sendable, Equatable, Encodable {
   public var step: String
   public var state: StepState
   /// Graded attempts, passing or not.

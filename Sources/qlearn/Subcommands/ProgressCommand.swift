@@ -56,31 +56,15 @@ enum ProgressExport {
     var title: String
     var complete: Bool
     var completedSteps: Int
-    var steps: [Step]
+    var steps: [StepProgress]
     var attempts: [Attempt]
-  }
-  struct Step: Encodable {
-    var step: String
-    var state: String
-    var attempts: Int
-    var hintsRevealed: Int
-    var timeSpentSeconds: Double
-    var firstActivity: Date?
-    var lastActivity: Date?
   }
   struct Attempt: Encodable {
     var id: Int64
     var step: String
     var at: Date
     var passed: Bool
-    var checks: [Check]
-  }
-  struct Check: Encodable {
-    var name: String
-    var passed: Bool
-    var expected: String
-    var actual: String
-    var message: String
+    var checks: [CheckOutcome]
   }
 
   static func json(lessons: [QLearnKit.Lesson], store: ProgressStore) throws -> String {
@@ -88,17 +72,9 @@ enum ProgressExport {
       let progress = try store.progress(lesson: lesson.id, steps: lesson.steps.map(\.id))
       return Lesson(
         lesson: lesson.id, title: lesson.title, complete: progress.isComplete, completedSteps: progress.completedSteps,
-        steps: progress.steps.map {
-          Step(
-            step: $0.step, state: $0.state.rawValue, attempts: $0.attempts, hintsRevealed: $0.hintsRevealed,
-            timeSpentSeconds: $0.timeSpent, firstActivity: $0.firstActivity, lastActivity: $0.lastActivity)
-        },
-        attempts: try store.attempts(lesson: lesson.id).map { attempt in
-          Attempt(
-            id: attempt.id, step: attempt.step, at: attempt.at, passed: attempt.passed,
-            checks: attempt.outcomes.map {
-              Check(name: $0.name, passed: $0.passed, expected: $0.expected, actual: $0.actual, message: $0.message)
-            })
+        steps: progress.steps,
+        attempts: try store.attempts(lesson: lesson.id).map {
+          Attempt(id: $0.id, step: $0.step, at: $0.at, passed: $0.passed, checks: $0.outcomes)
         })
     }
     let encoder = JSONEncoder()
