@@ -7,18 +7,6 @@ import Testing
 @Suite struct ConsoleRawTerminalTests {
   struct Boom: Error {}
 
-  private func openPTY() throws -> (primary: Int32, secondary: Int32) {
-    // posix_openpt/grantpt/ptsname are not exported by the Glibc module; these are the ioctls they wrap.
-    let primary = try syscall("open", "/dev/ptmx") { open("/dev/ptmx", O_RDWR | O_NOCTTY) }
-    var unlock: Int32 = 0
-    try syscall("ioctl", "TIOCSPTLCK") { ioctl(primary, UInt(0x4004_5431), &unlock) }
-    var number: Int32 = 0
-    try syscall("ioctl", "TIOCGPTN") { ioctl(primary, UInt(0x8004_5430), &number) }
-    let name = "/dev/pts/\(number)"
-    let secondary = try syscall("open", name) { open(name, O_RDWR | O_NOCTTY) }
-    return (primary, secondary)
-  }
-
   private func settings(_ fd: Int32) throws -> termios {
     var value = termios()
     try syscall("tcgetattr") { tcgetattr(fd, &value) }
@@ -26,7 +14,7 @@ import Testing
   }
 
   @Test func rawInsideRestoredAfter() throws {
-    let (primary, secondary) = try openPTY()
+    let (primary, secondary) = try openPseudoTerminal()
     defer {
       close(primary)
       close(secondary)
@@ -43,7 +31,7 @@ import Testing
   }
 
   @Test func restoredWhenTheBodyThrows() throws {
-    let (primary, secondary) = try openPTY()
+    let (primary, secondary) = try openPseudoTerminal()
     defer {
       close(primary)
       close(secondary)

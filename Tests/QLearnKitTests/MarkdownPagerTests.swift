@@ -13,15 +13,7 @@ private final class PseudoTerminal {
   let secondary: Int32
 
   init(columns: UInt16, rows: UInt16) throws {
-    // posix_openpt/grantpt/unlockpt/ptsname are hidden behind _XOPEN_SOURCE in Swift's Glibc module; these are the
-    // Linux ioctls they wrap (TIOCSPTLCK = _IOW('T', 0x31, int), TIOCGPTN = _IOR('T', 0x30, unsigned int)).
-    let primary = try syscall("open", "/dev/ptmx") { open("/dev/ptmx", O_RDWR | O_NOCTTY) }
-    var unlock: Int32 = 0
-    try syscall("ioctl", "TIOCSPTLCK") { ioctl(primary, UInt(0x4004_5431), &unlock) }
-    var number: UInt32 = 0
-    try syscall("ioctl", "TIOCGPTN") { ioctl(primary, UInt(0x8004_5430), &number) }
-    let name = "/dev/pts/\(number)"
-    let secondary = try syscall("open", name) { open(name, O_RDWR | O_NOCTTY) }
+    let (primary, secondary) = try openPseudoTerminal()
     var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
     try syscall("ioctl", "TIOCSWINSZ") { ioctl(primary, UInt(TIOCSWINSZ), &size) }
     self.primary = primary
