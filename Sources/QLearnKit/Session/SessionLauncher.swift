@@ -25,7 +25,9 @@ public enum BootEvent: Sendable, Equatable {
   case note(String)
   case preparing(String)
   case starting(accelerator: String)
-  case firmware
+  /// QEMU is up (its sockets exist): firmware and kernel are booting. The guest kernel boots `quiet`, so the console
+  /// stays silent until the guest is up; QEMU's own sockets are the earlier sign of life.
+  case qemuRunning
   case guestUp
   case ready(seconds: Double)
 }
@@ -168,7 +170,7 @@ public struct SessionLauncher: Sendable {
     _ lesson: Lesson, directory: SessionDirectory, plan: BootPlan, supervisor: pid_t, timeout: Duration
   ) async throws {
     let deadline = ContinuousClock.now + timeout
-    var sawFirmware = false
+    var sawQEMU = false
     var sawGuest = false
     while ContinuousClock.now < deadline {
       if let exit = try? Spawn.poll(supervisor) {
@@ -179,9 +181,9 @@ public struct SessionLauncher: Sendable {
           console: ((try? ConsoleLog(path: plan.layout.consoleLog.path).tail(lines: 10)) ?? []))
       }
       let console = (try? Data(contentsOf: plan.layout.consoleLog)) ?? Data()
-      if !sawFirmware, !console.isEmpty {
-        sawFirmware = true
-        report(.firmware)
+      if !sawQEMU, FileManager.default.fileExists(atPath: plan.layout.qmpSocket.path) {
+        sawQEMU = true
+        report(.qemuRunning)
       }
       if !sawGuest, plan.bootImage != nil || String(decoding: console, as: UTF8.self).contains(InitScript.readyLine) {
         sawGuest = true

@@ -113,7 +113,7 @@ final class BootDisplay: Sendable {
     case .note(let text): printError("qlearn: \(text)")
     case .preparing(let what): printError("\(elapsed)  \(what)")
     case .starting(let accelerator): printError("\(elapsed)  booting \(lesson) under \(accelerator.uppercased())")
-    case .firmware: printError("\(elapsed)  firmware and kernel running")
+    case .qemuRunning: printError("\(elapsed)  QEMU running: firmware and kernel booting")
     case .guestUp: printError("\(elapsed)  drivers loaded, guest up")
     case .ready(let seconds): printError("\(elapsed)  guest agent ready (boot took \(String(format: "%.2f", seconds)) s)")
     }
