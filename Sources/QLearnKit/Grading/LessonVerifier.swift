@@ -79,6 +79,22 @@ public struct LessonVerifier: Sendable {
     report.bootSeconds = (ContinuousClock.now - started).seconds
     let live = LiveSession(directory: running.directory, lesson: lesson.id)
     let session = GradingSession(lesson: lesson, library: library, live: live, store: nil)
+    do {
+      let unmet = try await session.unmetGuestRequirements()
+      if !unmet.isEmpty {
+        await live.close()
+        try? await SessionResolver.stop(running.directory)
+        report.outcome = .skipped(reason: "this guest cannot do it: " + unmet.map(\.explanation).joined(separator: "; "))
+        report.totalSeconds = (ContinuousClock.now - started).seconds
+        return report
+      }
+    } catch {
+      await live.close()
+      try? await SessionResolver.stop(running.directory)
+      report.error = "guest requirements could not be checked: " + ((error as? LocalizedError)?.errorDescription ?? "\(error)")
+      report.totalSeconds = (ContinuousClock.now - started).seconds
+      return report
+    }
     var failed = false
     for step in lesson.steps {
       if failed {

@@ -8,6 +8,9 @@ public struct Lesson: Sendable {
   public var prerequisites: [String]
   public var minutes: Int
   public var requires: [HostRequirement]
+  /// What the booted guest must offer for the lesson to be doable (e.g. empty CPU slots the kernel accepts), checked
+  /// once after boot: a kernel that lacks it makes `qlearn verify` skip the lesson and `qlearn start` warn, with why.
+  public var guestRequires: [GuestRequirement] = []
   public var machine: Machine
   public var steps: [Step]
   /// The Markdown after the front matter.
@@ -38,6 +41,13 @@ public enum HostRequirement: String, Sendable, Hashable, CaseIterable {
     case .root: "root privileges on the host"
     }
   }
+}
+
+/// A check the freshly booted guest must pass for the lesson to make sense there, and the reason in words a learner
+/// understands when it does not (which kernels or accelerators lack it, and what to use instead).
+public struct GuestRequirement: Sendable {
+  public var check: CheckUse
+  public var because: String
 }
 
 public struct Step: Sendable {

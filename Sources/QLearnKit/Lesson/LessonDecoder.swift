@@ -6,7 +6,7 @@ public struct LessonDecoder {
   public init(sink: DiagnosticSink) { self.sink = sink }
 
   static let topKeys = [
-    "id", "title", "summary", "topic", "prerequisites", "minutes", "requires", "machine", "steps",
+    "id", "title", "summary", "topic", "prerequisites", "minutes", "requires", "guest_requires", "machine", "steps",
   ]
 
   public func decode(_ root: YAMLNode, frontMatter: FrontMatter, file: String) -> Lesson? {
@@ -24,6 +24,7 @@ public struct LessonDecoder {
       map.optional("requires")?.list { item in
         item.enumeration(HostRequirement.self, what: "a host requirement")
       } ?? []
+    let guestRequires = map.optional("guest_requires").flatMap { decodeGuestRequirements($0) } ?? []
     let machine = map.required("machine", "the virtual machine the lesson boots").flatMap {
       MachineDecoder(sink: sink).decode($0)
     }
@@ -35,10 +36,12 @@ public struct LessonDecoder {
     guard sink.diagnostics.count == before, let id, let title, let summary, let topic, let minutes,
       let machine, let steps
     else { return nil }
-    return Lesson(
+    var lesson = Lesson(
       id: id, title: title, summary: summary, topic: topic, prerequisites: prerequisites,
       minutes: minutes, requires: requires, machine: machine, steps: steps, body: frontMatter.body,
       bodyFirstLine: frontMatter.bodyFirstLine, file: file, locations: locations)
+    lesson.guestRequires = guestRequires
+    return lesson
   }
 
   static let stepKeys = ["id", "title", "goal", "prose", "hints", "checks", "solution"]
@@ -64,29 +67,52 @@ public struct LessonDecoder {
     }
   }
 
-  func decodeChecks(_ reader: NodeReader) -> [CheckUse]? {
-    reader.list { item -> CheckUse? in
+  /// `guest_requires:` entries are checks with one more key, `because:`, which is the reason shown when it fails.
+  func decodeGuestRequirements(_ reader: NodeReader) -> [GuestRequirement]? {
+    reader.list { item -> GuestRequirement? in
       guard case .mapping(let pairs) = item.node.kind else {
-        item.mismatch("a check: a mapping with 'check: <name>' and the check's arguments")
+        item.mismatch("a guest requirement: a mapping with 'check: <name>', its arguments and 'because: <reason>'")
         return nil
       }
-      guard let namePair = pairs.first(where: { $0.key.scalar == "check" }) else {
+      guard let reasonPair = pairs.first(where: { $0.key.scalar == "because" }) else {
         item.fail(
-          "this check does not say which check it is",
-          suggestion: "Start it with 'check: <name>', a name from the Checks/ folder.")
+          "this guest requirement does not say why the lesson needs it",
+          suggestion: "Add 'because: <what the guest lacks, and what to use instead>': learners read it when it fails.")
         return nil
       }
-      guard
-        let name = NodeReader(namePair.value, path: "\(item.path).check", sink: sink).identifier()
+      guard let because = NodeReader(reasonPair.value, path: "\(item.path).because", sink: sink).string(),
+        let check = decodeCheck(item, excluding: "because")
       else { return nil }
-      var arguments: [String: YAMLNode] = [:]
-      for pair in pairs where pair.key.scalar != "check" {
-        if let key = pair.key.scalar { arguments[key] = pair.value }
-      }
-      return CheckUse(
-        name: name, arguments: arguments, location: item.location,
-        nameLocation: namePair.value.location)
+      return GuestRequirement(check: check, because: because)
     }
+  }
+
+  func decodeChecks(_ reader: NodeReader) -> [CheckUse]? {
+    reader.list { item in decodeCheck(item, excluding: nil) }
+  }
+
+  /// One `{check: <name>, <argument>: <value>...}` mapping; `excluding` names a key that is not an argument.
+  func decodeCheck(_ item: NodeReader, excluding: String?) -> CheckUse? {
+    guard case .mapping(let pairs) = item.node.kind else {
+      item.mismatch("a check: a mapping with 'check: <name>' and the check's arguments")
+      return nil
+    }
+    guard let namePair = pairs.first(where: { $0.key.scalar == "check" }) else {
+      item.fail(
+        "this check does not say which check it is",
+        suggestion: "Start it with 'check: <name>', a name from the Checks/ folder.")
+      return nil
+    }
+    guard
+      let name = NodeReader(namePair.value, path: "\(item.path).check", sink: sink).identifier()
+    else { return nil }
+    var arguments: [String: YAMLNode] = [:]
+    for pair in pairs where pair.key.scalar != "check" && pair.key.scalar != excluding {
+      if let key = pair.key.scalar { arguments[key] = pair.value }
+    }
+    return CheckUse(
+      name: name, arguments: arguments, location: item.location,
+      nameLocation: namePair.value.location)
   }
 
   func decodeSolution(_ reader: NodeReader) -> [SolutionAction]? {

@@ -95,5 +95,8 @@ public struct LessonLinter {
         checks.validate(use, sink: sink, path: "\(path).checks[\(position)]")
       }
     }
+    for (position, requirement) in lesson.guestRequires.enumerated() {
+      checks.validate(requirement.check, sink: sink, path: "guest_requires[\(position)]")
+    }
   }
 }

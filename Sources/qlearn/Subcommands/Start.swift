@@ -35,6 +35,7 @@ extension QLearn {
       let display = BootDisplay(lesson: lesson.id)
       let launcher = SessionLauncher(paths: course.paths, report: { display.show($0) })
       let running = try await launcher.start(lesson, options: try boot.launchOptions())
+      await warnAboutGuestRequirements(running.directory)
       if detach {
         print("\(lesson.id) is running (\(running.record.accelerator.uppercased()), kernel \(running.record.kernel)).")
         print("  qlearn attach \(lesson.id)    the guest console")
@@ -44,6 +45,20 @@ extension QLearn {
         return
       }
       try await ConsoleSession(directory: running.directory, course: course).run()
+    }
+
+    /// The VM is up either way; a learner whose kernel cannot do the lesson should hear it now, not after the steps fail.
+    private func warnAboutGuestRequirements(_ directory: SessionDirectory) async {
+      guard let session = try? GradingContext.open(directory: directory, course: course, recordProgress: false),
+        !session.lesson.guestRequires.isEmpty
+      else { return }
+      do {
+        for unmet in try await session.unmetGuestRequirements() {
+          printError("warning: this VM cannot do the lesson: \(TerminalSafe.line(unmet.explanation))")
+        }
+      } catch {
+        printError("warning: could not check what the lesson needs from the guest: \(error.localizedDescription)")
+      }
     }
   }
 }
