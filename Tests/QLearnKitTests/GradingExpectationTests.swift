@@ -92,6 +92,11 @@ import Testing
     #expect(result.actual.count < 100)
   }
 
+  @Test func tabsInGuestOutputReadAsSpaces() {
+    let result = evaluate(.equals(Template("2")), "Combined:\t4")
+    #expect(result.actual.contains("Combined: 4"), "\(result.actual)")
+  }
+
   @Test func deltaComparesTheIncreaseOnOneCPUOrAll() throws {
     let regex = try NSRegularExpression(pattern: "^nvme0q3$")
     let before = InterruptTable(parsing: try fixture("interrupts-seed.txt"))

@@ -179,12 +179,14 @@ public enum Identifier {
 }
 
 /// Keeps lesson text quoted inside a diagnostic short and free of control characters, since diagnostics go to a terminal.
+/// A tab becomes a space (guest command output is full of them and they cannot start an escape sequence); every other
+/// control character becomes U+FFFD.
 public enum TerminalSafe {
   public static func clip(_ text: String, limit: Int = 60) -> String {
     let cleaned = String(
       String.UnicodeScalarView(
         text.unicodeScalars.map { scalar in
-          scalar.properties.generalCategory == .control ? "\u{FFFD}" : scalar
+          scalar == "\t" ? " " : scalar.properties.generalCategory == .control ? "\u{FFFD}" : scalar
         }))
     return cleaned.count > limit ? String(cleaned.prefix(limit)) + "…" : cleaned
   }
@@ -194,7 +196,7 @@ public enum TerminalSafe {
     String(
       String.UnicodeScalarView(
         text.unicodeScalars.map { scalar in
-          scalar != "\n" && scalar.properties.generalCategory == .control ? "\u{FFFD}" : scalar
+          scalar == "\t" ? " " : scalar != "\n" && scalar.properties.generalCategory == .control ? "\u{FFFD}" : scalar
         }))
   }
 }
