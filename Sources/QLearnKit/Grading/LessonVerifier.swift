@@ -125,10 +125,10 @@ public struct LessonVerifier: Sendable {
       try await SolutionRunner.run(step, lesson: session.lesson, session: session.live)
       let solutionEnd = ContinuousClock.now
       report.solutionSeconds = (solutionEnd - solutionStart).seconds
-      var after = try await session.grade(step)
+      var after = try await gradeSettling(step, session: session, since: solutionEnd)
       while !after.passed, ContinuousClock.now - solutionEnd < settle {
         try await Task.sleep(for: .milliseconds(200))
-        after = try await session.grade(step)
+        after = try await gradeSettling(step, session: session, since: solutionEnd)
       }
       report.after = after
       report.settleSeconds = (ContinuousClock.now - solutionEnd).seconds
@@ -143,6 +143,25 @@ public struct LessonVerifier: Sendable {
       report.defect = (error as? LocalizedError)?.errorDescription ?? "\(error)"
     }
     return report
+  }
+}
+
+extension LessonVerifier {
+  /// Grades after a solution. A guest that is still resuming (from a suspend, say) has a frozen agent for a while:
+  /// within the settle time that is "not yet", not a defect; past it, the error stands.
+  fileprivate func gradeSettling(_ step: Step, session: GradingSession, since end: ContinuousClock.Instant) async throws
+    -> StepGrade
+  {
+    while true {
+      do {
+        return try await session.grade(step)
+      } catch GradingError.agentUnresponsive(let lesson, let detail) {
+        guard ContinuousClock.now - end < settle else {
+          throw GradingError.agentUnresponsive(lesson: lesson, detail: detail)
+        }
+        try await Task.sleep(for: .milliseconds(200))
+      }
+    }
   }
 }
 

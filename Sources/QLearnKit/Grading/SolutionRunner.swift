@@ -43,6 +43,8 @@ public enum SolutionRunner {
         }
       case .answer(let text):
         try AnswerFile.write(text, in: session.directory)
+      case .wait(let seconds):
+        try await Task.sleep(for: .seconds(seconds))
       }
     }
   }

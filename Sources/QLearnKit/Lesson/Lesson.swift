@@ -71,6 +71,9 @@ public enum SolutionAction: Sendable, Hashable {
   case monitor(String)
   /// An answer recorded as if the learner ran `qlearn answer <text>`.
   case answer(String)
+  /// A pause of this many seconds, for a guest that must reach a state the agent cannot report from inside (a guest
+  /// suspended to idle has a frozen agent: the monitor's wake-up must come after the suspend, not before).
+  case wait(Int)
 }
 
 /// A lesson's use of a check from the library, with its arguments as written (typed by ``CheckLibrary/validate(_:sink:path:)``).

@@ -117,13 +117,15 @@ public struct LessonDecoder {
 
   func decodeSolution(_ reader: NodeReader) -> [SolutionAction]? {
     reader.list { item -> SolutionAction? in
-      guard let map = item.mapping(known: ["guest", "monitor", "answer"]) else { return nil }
+      guard let map = item.mapping(known: ["guest", "monitor", "answer", "wait"]) else { return nil }
       defer { map.finish() }
       if map.keys.count != 1 {
         item.fail(
-          "each solution action is exactly one of 'guest: <shell command>', 'monitor: <QEMU monitor command>' or 'answer: <text>'")
+          "each solution action is exactly one of 'guest: <shell command>', 'monitor: <QEMU monitor command>', "
+            + "'answer: <text>' or 'wait: <seconds>'")
         return nil
       }
+      if let seconds = map.optional("wait")?.integer(in: 1...60) { return .wait(seconds) }
       if let command = map.optional("guest")?.string() { return .guest(command) }
       if let command = map.optional("monitor")?.string() { return .monitor(command) }
       if let text = map.optional("answer")?.string() { return .answer(text) }

@@ -24,6 +24,7 @@ extension QLearn {
         case .guest(let command): print("  vm# \(GradingOutput.safe(command))")
         case .monitor(let command): print("  (qemu) \(GradingOutput.safe(command))")
         case .answer(let text): print("  qlearn answer \(GradingOutput.safe(text))")
+        case .wait(let seconds): print("  (wait \(seconds) s)")
         }
       }
       if let next = try await session.skip() {
