@@ -109,6 +109,32 @@ import Testing
     #expect(values(argv, "-device").contains("virtio-net-pci,mq=on,netdev=t0,vectors=10"))
   }
 
+  @Test func passthroughDevicesGetTheHostDevicesQlearnAssigned() throws {
+    let machine = try machine("""
+      devices:
+        - {kind: vfio-pci, id: hostdev0, addr: "0x5"}
+        - {kind: vfio-pci, id: hostdev1}
+      """)
+    var plan = Self.plan
+    plan.vfioHosts = try VFIOHost.assign(to: machine, chosen: [], bound: ["0000:01:00.0", "0000:02:00.1", "0000:03:00.0"])
+    let argv = QEMUCommandLine.arguments(for: machine, plan: plan)
+    #expect(values(argv, "-device").contains("vfio-pci,id=hostdev0,addr=0x5,host=0000:01:00.0"))
+    #expect(values(argv, "-device").contains("vfio-pci,id=hostdev1,host=0000:02:00.1"))
+  }
+
+  @Test func passthroughNeedsEnoughBoundDevicesAndHonoursTheLearnersChoice() throws {
+    let machine = try machine("devices: [{kind: vfio-pci, id: hostdev0}]")
+    #expect(try VFIOHost.assign(to: machine, chosen: ["0000:02:00.1"], bound: ["0000:01:00.0", "0000:02:00.1"])
+      == ["0000:02:00.1"])
+    #expect(throws: LaunchError.self) { try VFIOHost.assign(to: machine, chosen: [], bound: []) }
+    // A chosen device that is not bound to vfio-pci would make QEMU fail later and less clearly.
+    #expect(throws: LaunchError.self) { try VFIOHost.assign(to: machine, chosen: ["0000:05:00.0"], bound: ["0000:01:00.0"]) }
+    #expect(try VFIOHost.assign(to: try self.machine("cpus: 2"), chosen: [], bound: []).isEmpty)
+    #expect(VFIOHost.isValidAddress("0000:01:00.0"))
+    #expect(!VFIOHost.isValidAddress("0000:01:00.0,x=y"))
+    #expect(!VFIOHost.isValidAddress("01:00.0"))
+  }
+
   @Test func nativePCIeHotplugAndExtraModules() throws {
     let machine = try machine("""
       type: q35

@@ -13,6 +13,7 @@ struct MachineRules {
     checkCPUsAndNUMA()
     checkMemory()
     checkNetworking()
+    checkPassthrough()
   }
 
   private func devicePath(_ index: Int) -> String { "machine.devices[\(index)]" }
@@ -259,6 +260,17 @@ struct MachineRules {
       sink.error(
         dimms[0].location, "machine.memory.maxmem",
         "boot memory plus DIMMs is \(ByteCount(bytes: memory.size.bytes + plugged)), more than maxmem (\(maxmem))")
+    }
+  }
+
+  private func checkPassthrough() {
+    for (index, device) in machine.devices.enumerated() where device.kind.name == "vfio-pci" {
+      if !lesson.requires.contains(.vfio) {
+        sink.error(
+          device.location, "machine.devices[\(index)]",
+          "a vfio-pci device needs a host device bound to vfio-pci, and the lesson does not say so",
+          suggestion: "Add 'vfio' to the lesson's 'requires:' so qlearn can explain why it cannot run where there is none.")
+      }
     }
   }
 

@@ -115,5 +115,10 @@ public enum DeviceCatalog {
     DeviceKind(
       "isa-debugcon", "ISA debug console port (firmware writes its debug log here)", plug: .none,
       properties: ["iobase": .integer(0...0xFFFF), "log": .hostLog], required: ["log"]),
+    // The host device is never the lesson's to name: qlearn assigns one bound to vfio-pci (`--vfio-device`, or the
+    // only one there is). A lesson using it must declare `requires: [vfio]`.
+    DeviceKind(
+      "vfio-pci", "a host PCI device passed through VFIO (qlearn assigns it)", plug: .pci,
+      properties: pciSlot),
   ]
 }

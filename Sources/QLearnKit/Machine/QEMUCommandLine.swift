@@ -20,6 +20,8 @@ public struct BootPlan: Sendable, Equatable {
   /// The learner's own disk image as the first IDE disk (the tutorial's `-hda boot.qcow2`), with its format; its
   /// system runs qemu-ga on the standard virtio-serial port instead of qlearn's second serial port.
   public var bootImage: BootImage?
+  /// Host PCI addresses for the machine's `vfio-pci` devices, in declaration order (``VFIOHost/assign(to:chosen:bound:)``).
+  public var vfioHosts: [String] = []
 
   public struct BootImage: Sendable, Equatable {
     public var url: URL
@@ -123,13 +125,16 @@ public enum QEMUCommandLine {
       }
       add("-netdev", option(netdev.kind.rawValue, pairs))
     }
+    var vfioHosts = plan.vfioHosts[...]
     for device in machine.devices {
-      argv += deviceArguments(device, machine: machine, plan: plan)
+      let host = device.kind.name == "vfio-pci" ? vfioHosts.popFirst() : nil
+      argv += deviceArguments(device, machine: machine, plan: plan, vfioHost: host)
     }
     return argv
   }
 
-  static func deviceArguments(_ device: Device, machine: Machine, plan: BootPlan) -> [String] {
+  /// `vfioHost`: the host device qlearn assigned to a `vfio-pci` device (never lesson text).
+  static func deviceArguments(_ device: Device, machine: Machine, plan: BootPlan, vfioHost: String? = nil) -> [String] {
     var result: [String] = []
     var pairs: [(String, String)] = []
     if let id = device.id { pairs.append(("id", id)) }
@@ -149,6 +154,7 @@ public enum QEMUCommandLine {
         pairs.append((name, value.description))
       }
     }
+    if let vfioHost { pairs.append(("host", vfioHost)) }
     return result + ["-device", option(device.kind.name, pairs)]
   }
 

@@ -15,8 +15,8 @@ public enum HostCheck {
       if geteuid() != 0 { return "creating tap interfaces needs root (or CAP_NET_ADMIN); run qlearn as root" }
       return nil
     case .vfio:
-      let groups = (try? FileManager.default.contentsOfDirectory(atPath: "/dev/vfio"))?.filter { $0 != "vfio" } ?? []
-      return groups.isEmpty ? "no host device is bound to vfio-pci (/dev/vfio has no group)" : nil
+      return VFIOHost.boundDevices().isEmpty
+        ? "no host device is bound to vfio-pci (\(VFIOHost.driverDirectory) lists none)" : nil
     case .root:
       return geteuid() == 0 ? nil : "qlearn is not running as root"
     }

@@ -7,6 +7,8 @@ public enum LaunchError: Error, LocalizedError, Sendable {
   case qemuFailed(lesson: String, reason: String, qemuOutput: [String], console: [String])
   case bootTimedOut(lesson: String, seconds: Int, console: [String])
   case diskCreation(String)
+  /// The lesson's `vfio-pci` devices cannot all get a host device.
+  case vfioDevice(String)
 
   public var errorDescription: String? {
     switch self {
@@ -26,6 +28,8 @@ public enum LaunchError: Error, LocalizedError, Sendable {
       return text
     case .diskCreation(let why):
       return "qlearn could not create the lesson's disks: \(why)"
+    case .vfioDevice(let why):
+      return "qlearn has no host device for the lesson's VFIO passthrough: \(why)."
     }
   }
 
@@ -36,6 +40,9 @@ public enum LaunchError: Error, LocalizedError, Sendable {
     case .qemuFailed: "If the lesson was changed, run `qlearn lint` on it; otherwise report the lines above."
     case .bootTimedOut: "Try again; if it keeps happening, start with `--accel tcg` and look at the console lines above."
     case .diskCreation: "Check that qemu-img is installed (Scripts/install-deps) and the runtime folder is writable."
+    case .vfioDevice:
+      "Bind a spare host device to vfio-pci (unbind it from its driver, then write its vendor and device id to "
+        + "/sys/bus/pci/drivers/vfio-pci/new_id), or name a bound one with --vfio-device 0000:BB:DD.F."
     }
   }
 }

@@ -16,6 +16,8 @@ public struct LaunchOptions: Sendable {
   /// must have qemu-guest-agent installed; its root file system is on `rootDevice`.
   public var bootImage: URL?
   public var rootDevice = "/dev/sda1"
+  /// Host devices (`0000:01:00.0`) for the lesson's `vfio-pci` devices, in order; empty takes those bound to vfio-pci.
+  public var vfioDevices: [String] = []
 
   public init() {}
 }
@@ -86,6 +88,7 @@ public struct SessionLauncher: Sendable {
         kernelArguments: InitramfsBuilder.kernelArguments(lpj: lpj), sessionDirectory: directory.url,
         qbootImage: Self.qboot)
       plan.bootImage = bootImage
+      plan.vfioHosts = try VFIOHost.assign(to: lesson.machine, chosen: options.vfioDevices)
       do {
         let timeout = decision.isProbe ? AcceleratorChoice.kvmDeadline : options.bootTimeout
         return try await boot(lesson, plan: plan, kernel: kernel, directory: directory, timeout: timeout)

@@ -89,6 +89,12 @@ struct BootOptions: ParsableArguments {
   @Option(help: ArgumentHelp("The root file system's device in --boot-image.", valueName: "device"))
   var root: String = "/dev/sda1"
 
+  @Option(
+    help: ArgumentHelp(
+      "A host PCI device bound to vfio-pci for the lesson's passthrough (repeatable; default: the bound ones).",
+      valueName: "0000:BB:DD.F"))
+  var vfioDevice: [String] = []
+
   func validate() throws {
     if modules != nil && kernel == nil { throw ValidationError("--modules goes with --kernel.") }
     if kernel != nil && kernelVersion != nil { throw ValidationError("Give --kernel or --kernel-version, not both.") }
@@ -97,6 +103,9 @@ struct BootOptions: ParsableArguments {
       || !root.dropFirst(5).allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "/_-".contains($0)) })
     {
       throw ValidationError("--root must be a device such as /dev/sda1.")
+    }
+    for address in vfioDevice where !VFIOHost.isValidAddress(address) {
+      throw ValidationError("--vfio-device takes a PCI address such as 0000:01:00.0, not '\(address)'.")
     }
   }
 
@@ -109,6 +118,7 @@ struct BootOptions: ParsableArguments {
     options.bootTimeout = .seconds(bootTimeout)
     options.bootImage = bootImage.map { URL(fileURLWithPath: $0) }
     options.rootDevice = root
+    options.vfioDevices = vfioDevice
     return options
   }
 }
