@@ -65,13 +65,26 @@ public struct Course: Sendable {
         failures.append((CheckLibrary.displayPath(file), error))
       }
     }
-    lessons = Self.courseOrder(lessons)
+    lessons = Self.courseOrder(lessons, outline: Self.outline(in: paths))
+  }
+
+  /// The teaching order written in each lessons folder's `ORDER` file (one id per line, `#` comments), folders in turn.
+  public static func outline(in paths: [URL]) -> [String] {
+    paths.flatMap { path -> [String] in
+      guard let text = try? String(contentsOf: path.appendingPathComponent("ORDER"), encoding: .utf8) else { return [] }
+      return text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+    }
   }
 
   public func lesson(_ id: String) -> Lesson? { lessons.first { $0.id == id } }
 
-  /// Prerequisites first; otherwise by topic order of first appearance and file order.
-  static func courseOrder(_ lessons: [Lesson]) -> [Lesson] {
+  /// Prerequisites first; otherwise the outline's order, then file order for lessons it does not list.
+  static func courseOrder(_ lessons: [Lesson], outline: [String] = []) -> [Lesson] {
+    let rank = Dictionary(outline.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+    let lessons = lessons.enumerated()
+      .sorted { (rank[$0.element.id] ?? Int.max, $0.offset) < (rank[$1.element.id] ?? Int.max, $1.offset) }
+      .map(\.element)
     var ordered: [Lesson] = []
     var placed = Set<String>()
     var visiting = Set<String>()
