@@ -141,6 +141,14 @@ import Testing
     #expect(mark.linesAfter(["[5.0] e"]) == ["[5.0] e"], "the log was cleared: all is new")
     #expect(DmesgMark(lines: []).linesAfter(["x"]) == ["x"])
   }
+
+  @Test func aMarkIsReadFromTheGuestsCountAndLastLine() {
+    // What `dmesg | sed -n '$=;$p'` prints: the line count, then the last line.
+    #expect(DmesgMark(markOutput: "362\n[    1.81] clocksource: Switched to clocksource tsc\n")
+      == DmesgMark(count: 362, lastLine: "[    1.81] clocksource: Switched to clocksource tsc"))
+    #expect(DmesgMark(markOutput: "") == DmesgMark(count: 0, lastLine: nil), "an empty log prints nothing")
+    #expect(DmesgMark(markOutput: "sed: not found\n") == nil)
+  }
 }
 
 func fixture(_ name: String) throws -> String {

@@ -45,15 +45,17 @@ public struct GradingSession: Sendable {
     return lesson.steps[index + 1]
   }
 
-  /// The baseline of the current step. The first step's is taken lazily: it began at boot, so its baseline is "since
-  /// boot" (all log lines, interrupt counts from zero). Any other step got its baseline when it became current; if that
-  /// file went missing, a snapshot now is the best there is.
+  /// The baseline of the current step. The first step's is taken lazily: it began when the guest became ready, so its
+  /// log baseline is the mark `/init` left then (or "since boot" without one), and its interrupt counts start from zero.
+  /// Any other step got its baseline when it became current; if that file went missing, a snapshot now is the best
+  /// there is.
   public func baseline(for step: Step) async throws -> StepBaseline {
     if let saved = StepBaseline.load(from: directory), saved.step == step.id { return saved }
     let record = try await live.ensureRunning()
     let baseline: StepBaseline
     if step.id == lesson.steps.first?.id && record.stepStartedAt == nil {
-      baseline = .boot(step: step.id, at: record.startedAt)
+      baseline = StepBaseline(
+        step: step.id, takenAt: record.startedAt, dmesg: await GuestProbes.bootMark(live), interrupts: nil)
       try? store?.recordEvent(lesson: lesson.id, step: step.id, kind: .start)
     } else {
       baseline = try await StepBaseline.take(step: step.id, session: live)

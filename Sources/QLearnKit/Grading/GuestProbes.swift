@@ -15,8 +15,7 @@ public enum GuestProbes {
     case .guestCommand(let command):
       return try await commandOrTimeout(command.filled(with: values), session)
     case .dmesg:
-      let lines = try await dmesgLines(session)
-      let new = baseline?.dmesg.map { $0.linesAfter(lines) } ?? lines
+      let new = try await dmesgLines(session, after: baseline?.dmesg)
       return Observation(text: new.joined(separator: "\n"))
     case .interrupts(let name):
       let pattern = name.filled(with: values)
@@ -63,6 +62,32 @@ public enum GuestProbes {
   public static func dmesgLines(_ session: LiveSession) async throws -> [String] {
     let result = try await session.shell("dmesg")
     return Observation(text: result.stdoutText).lines
+  }
+
+  /// The log's lines after `mark` (all of them without one). Only the tail crosses the agent's serial line, which moves
+  /// about 100-200 KB/s under TCG, while the boot log alone is over 20 KB. The tail starts at the mark's own last line,
+  /// so a log that wrapped or changed underneath shows, and then the whole log is read and matched by content.
+  public static func dmesgLines(_ session: LiveSession, after mark: DmesgMark?) async throws -> [String] {
+    guard let mark, mark.count > 0 else { return try await dmesgLines(session) }
+    let result = try await session.shell("dmesg | tail -n +\(mark.count)")
+    let tail = Observation(text: result.stdoutText).lines
+    if let first = tail.first, first == mark.lastLine { return Array(tail.dropFirst()) }
+    return mark.linesAfter(try await dmesgLines(session))
+  }
+
+  /// Where the log is now, as a ``DmesgMark``.
+  public static func dmesgMark(_ session: LiveSession) async throws -> DmesgMark {
+    let result = try await session.shell(DmesgMark.command)
+    if let mark = DmesgMark(markOutput: result.stdoutText) { return mark }
+    return DmesgMark(lines: try await dmesgLines(session))
+  }
+
+  /// The mark `/init` left just before the guest was ready, or nil (a learner's own disk image has no such file).
+  public static func bootMark(_ session: LiveSession) async -> DmesgMark? {
+    guard let agent = try? await session.guestAgent(),
+      let data = try? await agent.readFile(path: InitScript.bootMarkPath, timeout: session.timeout)
+    else { return nil }
+    return DmesgMark(markOutput: String(decoding: data, as: UTF8.self))
   }
 
   public static func interrupts(_ session: LiveSession) async throws -> InterruptTable {

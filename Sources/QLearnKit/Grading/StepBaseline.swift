@@ -39,9 +39,9 @@ public struct StepBaseline: Codable, Sendable, Equatable {
 
   /// Snapshots the live guest now.
   public static func take(step: String, session: LiveSession) async throws -> StepBaseline {
-    let log = try await GuestProbes.dmesgLines(session)
+    let mark = try await GuestProbes.dmesgMark(session)
     let table = try await GuestProbes.interrupts(session)
-    return StepBaseline(step: step, dmesg: DmesgMark(lines: log), interrupts: table)
+    return StepBaseline(step: step, dmesg: mark, interrupts: table)
   }
 }
 
@@ -60,6 +60,20 @@ public struct DmesgMark: Codable, Sendable, Equatable {
 
   public init(lines: [String]) {
     self.init(count: lines.count, lastLine: lines.last)
+  }
+
+  /// The guest command that prints a mark (the log's line count, then its last line) without shipping the log.
+  public static let command = "dmesg | sed -n '$=;$p'"
+
+  /// Reads what ``command`` printed; an empty log prints nothing.
+  public init?(markOutput text: String) {
+    let lines = Observation(text: text).lines
+    guard let first = lines.first else {
+      self.init(count: 0, lastLine: nil)
+      return
+    }
+    guard let count = Int(first), count >= 0 else { return nil }
+    self.init(count: count, lastLine: count > 0 ? lines.dropFirst().joined(separator: "\n") : nil)
   }
 
   /// The lines printed after this mark.

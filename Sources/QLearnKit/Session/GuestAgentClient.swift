@@ -87,7 +87,8 @@ public final class GuestAgentClient: Sendable {
   /// Runs `path` with `args` in the guest and waits for it, capturing its output.
   ///
   /// `guest-exec` only starts the program, so this polls `guest-exec-status`, first after about 1 ms (most check
-  /// commands finish at once) and backing off to 50 ms. A program still running at `timeout` raises
+  /// commands finish at once), backing off to 8 ms for the first half second (a check's command finishes within it, and
+  /// a poll costs the agent only a round trip) and to 50 ms after that (a solution's `dd` may run for seconds). A program still running at `timeout` raises
   /// ``GuestAgentError/execTimedOut(path:pid:timeout:)``; qemu-ga cannot kill it.
   public func exec(
     path program: String, args: [String] = [], input: Data? = nil, environment: [String]? = nil,
@@ -104,13 +105,14 @@ public final class GuestAgentClient: Sendable {
       throw GuestAgentError.protocolError("guest-exec returned no pid: \(started.compactString)")
     }
     var pause = Duration.milliseconds(1)
+    let patient = ContinuousClock.now + .milliseconds(500)
     while true {
       let remaining = deadline - ContinuousClock.now
       guard remaining > .zero else { throw GuestAgentError.execTimedOut(path: program, pid: pid, timeout: timeout) }
       let status = try await execute("guest-exec-status", arguments: ["pid": .number(Double(pid))], timeout: remaining)
       if status["exited"]?.bool == true { return try GuestExecResult(status: status) }
       try await Task.sleep(for: min(pause, max(.zero, deadline - ContinuousClock.now)))
-      pause = min(pause * 2, .milliseconds(50))
+      pause = min(pause * 2, ContinuousClock.now < patient ? .milliseconds(8) : .milliseconds(50))
     }
   }
 
