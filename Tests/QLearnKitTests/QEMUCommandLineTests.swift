@@ -109,6 +109,14 @@ import Testing
     #expect(values(argv, "-device").contains("virtio-net-pci,mq=on,netdev=t0,vectors=10"))
   }
 
+  @Test func tapNamesAreThisSessionsOwnAndFitLinuxsLimit() {
+    let learner = BootPlan.tapName(netdev: "a-long-netdev-id", session: URL(fileURLWithPath: "/run/user/0/qlearn/s"))
+    let verifier = BootPlan.tapName(netdev: "a-long-netdev-id", session: URL(fileURLWithPath: "/tmp/qlv-1-ab/s"))
+    #expect(learner != verifier)
+    #expect(learner.count <= 15 && verifier.count <= 15)
+    #expect(learner.hasPrefix("ql") && learner.hasSuffix("-a-long-n"))
+  }
+
   @Test func passthroughDevicesGetTheHostDevicesQlearnAssigned() throws {
     let machine = try machine("""
       devices:

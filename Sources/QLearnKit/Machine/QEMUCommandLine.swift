@@ -43,6 +43,12 @@ public struct BootPlan: Sendable, Equatable {
     self.qemuBinary = qemuBinary
   }
 
+  /// A tap interface name of this session's own (`ql3f2a-tapnet`), so that a learner's VM and `qlearn verify` of the
+  /// same lesson never fight over one interface; Linux allows 15 characters.
+  public static func tapName(netdev: String, session: URL) -> String {
+    "ql" + SHA256.hex(session.path + "\n" + netdev).prefix(4) + "-" + netdev.prefix(8)
+  }
+
   /// The files of the session folder.
   public var layout: SessionLayout { SessionLayout(folder: sessionDirectory) }
 }
@@ -119,7 +125,8 @@ public enum QEMUCommandLine {
     for netdev in machine.netdevs {
       var pairs: [(String, String)] = [("id", netdev.id)]
       if netdev.kind == .tap {
-        pairs += [("ifname", plan.tapNames[netdev.id] ?? "qlearn-\(netdev.id)"), ("script", "no"), ("downscript", "no")]
+        let name = plan.tapNames[netdev.id] ?? BootPlan.tapName(netdev: netdev.id, session: plan.sessionDirectory)
+        pairs += [("ifname", name), ("script", "no"), ("downscript", "no")]
         if let queues = netdev.queues { pairs.append(("queues", String(queues))) }
         pairs.append(("vhost", netdev.vhost == true ? "on" : "off"))
       }
