@@ -40,6 +40,19 @@ import Testing
     #expect(SessionDirectory.all(cli.paths).isEmpty)
   }
 
+  @Test func verifyRetriesAHungBootOnceThenCallsItADefect() throws {
+    let cli = try QLearnCLI()
+    // No guest is ready within a second under TCG: both attempts time out.
+    let result = try cli.run(["verify", "nvme-queues", "--accel", "tcg", "--boot-timeout", "1"])
+    #expect(result.status == 1)
+    let lines = result.stdoutText.split(separator: "\n").map(String.init)
+    let note = try #require(lines.firstIndex { $0.contains("note: boot 1 did not reach the guest agent within 1 s") })
+    let defect = try #require(lines.firstIndex { $0.contains("DEFECT boot failed") && $0.contains("within 1 s") })
+    #expect(note < defect)
+    #expect(result.stdoutText.contains("1 defect"))
+    #expect(SessionDirectory.all(cli.paths).isEmpty)
+  }
+
   @Test func verifyReportsALessonWhoseStepGradesNothing() throws {
     let cli = try QLearnCLI()
     let folder = cli.home.appendingPathComponent("lessons")

@@ -40,7 +40,7 @@ public struct InitramfsBuilder: Sendable {
   public static func kernelArguments(lpj: Int?, quiet: Bool = true) -> [String] {
     var words = ["console=ttyS0"]
     if let lpj { words.append("lpj=\(lpj)") }
-    words += ["cryptomgr.notests", "tsc=reliable", "no_timer_check", "i8042.noaux", "i8042.nokbd", "rodata=off"]
+    words += ["cryptomgr.notests", "tsc=reliable", "no_timer_check", "i8042.noaux", "i8042.nokbd", "rodata=off", "acpi=noirq"]
     if quiet { words.append("quiet") }
     words.append("panic=-1")
     return words

@@ -73,7 +73,7 @@ public enum QEMUCommandLine {
     var argv: [String] = [plan.qemuBinary]
     func add(_ flag: String, _ value: String) { argv += [flag, value] }
 
-    add("-machine", option(machine.type.rawValue, machine.hasNVDIMM ? [("nvdimm", "on")] : []))
+    add("-machine", option(machine.type.rawValue, [("hpet", "off")] + (machine.hasNVDIMM ? [("nvdimm", "on")] : [])))
     add("-accel", plan.accelerator.rawValue)
     if machine.pcieNativeHotplug { add("-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off") }
     argv += ["-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"]

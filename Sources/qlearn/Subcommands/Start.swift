@@ -77,8 +77,11 @@ struct BootOptions: ParsableArguments {
   @Option(help: ArgumentHelp("A Debian kernel version to use, e.g. 6.1 or 6.12 (see `qlearn kernels`).", valueName: "version"))
   var kernelVersion: String?
 
-  @Option(help: ArgumentHelp("Seconds a boot may take before qlearn gives up.", valueName: "seconds"))
-  var bootTimeout: Int = 90
+  @Option(
+    help: ArgumentHelp(
+      "Seconds a boot may take before qlearn gives up (default: 90; verify: 30, and it retries a hung boot once).",
+      valueName: "seconds"))
+  var bootTimeout: Int?
 
   @Option(
     help: ArgumentHelp(
@@ -98,7 +101,7 @@ struct BootOptions: ParsableArguments {
   func validate() throws {
     if modules != nil && kernel == nil { throw ValidationError("--modules goes with --kernel.") }
     if kernel != nil && kernelVersion != nil { throw ValidationError("Give --kernel or --kernel-version, not both.") }
-    if bootTimeout < 1 { throw ValidationError("--boot-timeout must be at least 1 second.") }
+    if let bootTimeout, bootTimeout < 1 { throw ValidationError("--boot-timeout must be at least 1 second.") }
     if !root.hasPrefix("/dev/") || root.count > 64
       || !root.dropFirst(5).allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "/_-".contains($0)) })
     {
@@ -109,13 +112,14 @@ struct BootOptions: ParsableArguments {
     }
   }
 
-  func launchOptions() throws -> LaunchOptions {
+  /// - Parameter defaultTimeout: the boot timeout when `--boot-timeout` is not given.
+  func launchOptions(defaultTimeout: Int = 90) throws -> LaunchOptions {
     var options = LaunchOptions()
     options.accelerator = accel
     options.kernel = kernel.map { URL(fileURLWithPath: $0) }
     options.modules = modules.map { URL(fileURLWithPath: $0) }
     options.kernelVersion = kernelVersion
-    options.bootTimeout = .seconds(bootTimeout)
+    options.bootTimeout = .seconds(bootTimeout ?? defaultTimeout)
     options.bootImage = bootImage.map { URL(fileURLWithPath: $0) }
     options.rootDevice = root
     options.vfioDevices = vfioDevice

@@ -45,7 +45,7 @@ extension QLearn {
       let course = self.course.course()
       let selected = all ? course.lessons : try lessons.map { try self.course.lesson($0, in: course) }
       let verifier = LessonVerifier(
-        library: try GradingContext.library(self.course), paths: self.course.paths, options: try boot.launchOptions())
+        library: try GradingContext.library(self.course), paths: self.course.paths, options: try boot.launchOptions(defaultTimeout: 30))
       let printer = VerifyPrinter(format: format)
       var reports: [LessonVerifier.LessonReport] = []
       await withTaskGroup(of: LessonVerifier.LessonReport.self) { group in
@@ -92,6 +92,7 @@ final class VerifyPrinter: @unchecked Sendable {
       let accel = report.accelerator.map { $0.uppercased() + ", " } ?? ""
       Swift.print("\(report.lesson) (\(accel)booted in \(seconds(report.bootSeconds)), total \(seconds(report.totalSeconds)))")
     }
+    for note in report.notes { Swift.print("  note: \(safe(note))") }
     if let error = report.error { Swift.print("  DEFECT \(safe(error))") }
     for step in report.steps {
       Swift.print("  \(step.defect == nil ? "ok    " : "DEFECT") \(step.step)")
