@@ -56,12 +56,12 @@ public enum InitScript {
     }
     lines += loadModules(moduleDirectory: moduleDirectory, modules: modules)
     lines += [
-      "# Hot-added devices: the kernel has no uevent helper, so mdev listens on netlink and modprobes by modalias.",
-      "mdev -d",
-    ]
-    lines += [
       "dmesg | sed -n '$=;$p' > \(bootMarkPath)",
       "echo '\(readyLine)' > /dev/ttyS0",
+      "# Hot-added devices: the kernel has no uevent helper, so mdev listens on netlink and modprobes by modalias.",
+      "# After the ready line, because its initial scan of /sys takes about 50 ms under TCG; it binds its netlink",
+      "# socket before that scan, so nothing plugged in meanwhile is missed.",
+      "mdev -d",
       "cd /root",
       "while true; do",
       "  setsid cttyhack /bin/sh -i",
