@@ -82,12 +82,19 @@ public enum GuestProbes {
     return DmesgMark(lines: try await dmesgLines(session))
   }
 
-  /// The mark `/init` left just before the guest was ready, or nil (a learner's own disk image has no such file).
+  /// The mark `/init` left as the guest became ready, or nil (a learner's own disk image has no such file). `/init`
+  /// writes it in the background; while its `.new` file exists the mark is coming, so this waits for it (briefly).
   public static func bootMark(_ session: LiveSession) async -> DmesgMark? {
-    guard let agent = try? await session.guestAgent(),
-      let data = try? await agent.readFile(path: InitScript.bootMarkPath, timeout: session.timeout)
-    else { return nil }
-    return DmesgMark(markOutput: String(decoding: data, as: UTF8.self))
+    guard let agent = try? await session.guestAgent() else { return nil }
+    let deadline = ContinuousClock.now + .seconds(2)
+    while true {
+      if let data = try? await agent.readFile(path: InitScript.bootMarkPath, timeout: session.timeout) {
+        return DmesgMark(markOutput: String(decoding: data, as: UTF8.self))
+      }
+      let pending = try? await agent.readFile(path: InitScript.bootMarkPath + ".new", maxBytes: 1, timeout: session.timeout)
+      guard pending != nil, ContinuousClock.now < deadline else { return nil }
+      try? await Task.sleep(for: .milliseconds(10))
+    }
   }
 
   public static func interrupts(_ session: LiveSession) async throws -> InterruptTable {

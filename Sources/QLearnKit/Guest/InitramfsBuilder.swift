@@ -37,10 +37,12 @@ public struct InitramfsBuilder: Sendable {
   /// in them); `tsc=reliable no_timer_check` stop the kernel second-guessing TCG's clocks; `i8042.*` skip probing a
   /// keyboard nobody types on; `rodata=off` saves the page-table split; `panic=-1` with `-no-reboot` makes a panic end
   /// QEMU instead of hanging.
-  public static func kernelArguments(lpj: Int?, quiet: Bool = true) -> [String] {
+  /// - Parameter legacyInterrupts: a declared device needs PCI INTx routing, so ACPI must keep doing it.
+  public static func kernelArguments(lpj: Int?, quiet: Bool = true, legacyInterrupts: Bool = true) -> [String] {
     var words = ["console=ttyS0"]
     if let lpj { words.append("lpj=\(lpj)") }
-    words += ["cryptomgr.notests", "tsc=reliable", "no_timer_check", "i8042.noaux", "i8042.nokbd", "rodata=off", "acpi=noirq"]
+    words += ["cryptomgr.notests", "tsc=reliable", "no_timer_check", "i8042.noaux", "i8042.nokbd", "rodata=off"]
+    if !legacyInterrupts { words.append("acpi=noirq") }
     if quiet { words.append("quiet") }
     words.append("panic=-1")
     return words

@@ -21,9 +21,10 @@ public enum DeviceCatalog {
     DeviceKind(
       "megasas", "LSI MegaRAID SAS 1078 host bus adapter", plug: .pci, provides: .scsi,
       properties: pciSlot, modules: ["megaraid_sas", "sd_mod"]),
-    DeviceKind(
-      "lsi53c895a", "LSI 53C895A SCSI host bus adapter", plug: .pci, provides: .scsi,
-      properties: pciSlot, modules: ["sym53c8xx", "sd_mod"]),
+    legacy(
+      DeviceKind(
+        "lsi53c895a", "LSI 53C895A SCSI host bus adapter", plug: .pci, provides: .scsi,
+        properties: pciSlot, modules: ["sym53c8xx", "sd_mod"])),
     DeviceKind(
       "virtio-scsi-pci", "virtio SCSI host bus adapter", plug: .pci, provides: .scsi,
       properties: pciSlot.merging(["num_queues": queueCount]) { a, _ in a },
@@ -41,10 +42,19 @@ public enum DeviceCatalog {
       required: ["drive"], modules: virtio + ["virtio_blk"]),
   ]
 
-  static func nic(_ name: String, _ summary: String, _ modules: [String]) -> DeviceKind {
-    DeviceKind(
+  static func nic(_ name: String, _ summary: String, _ modules: [String], legacyInterrupts: Bool = false) -> DeviceKind {
+    var kind = DeviceKind(
       name, summary, plug: .pci, properties: pciSlot.merging(["netdev": .netdev]) { a, _ in a },
       required: ["netdev"], modules: modules)
+    kind.legacyInterrupts = legacyInterrupts
+    return kind
+  }
+
+  /// `kind`, marked as a device whose driver uses the INTx pin.
+  static func legacy(_ kind: DeviceKind) -> DeviceKind {
+    var kind = kind
+    kind.legacyInterrupts = true
+    return kind
   }
 
   static let network: [DeviceKind] = [
@@ -54,11 +64,11 @@ public enum DeviceCatalog {
         "netdev": .netdev, "mq": .boolean, "vectors": .integer(1...1024),
       ]) { a, _ in a },
       required: ["netdev"], modules: virtio + ["virtio_net"]),
-    nic("e1000", "Intel 82540EM gigabit ethernet", ["e1000"]),
+    nic("e1000", "Intel 82540EM gigabit ethernet", ["e1000"], legacyInterrupts: true),
     nic("e1000e", "Intel 82574L gigabit ethernet (PCIe)", ["e1000e"]),
-    nic("rtl8139", "Realtek RTL8139 fast ethernet", ["8139cp", "8139too"]),
+    nic("rtl8139", "Realtek RTL8139 fast ethernet", ["8139cp", "8139too"], legacyInterrupts: true),
     nic("vmxnet3", "VMware paravirtual ethernet", ["vmxnet3"]),
-    nic("i82550", "Intel i82550 fast ethernet", ["e100"]),
+    nic("i82550", "Intel i82550 fast ethernet", ["e100"], legacyInterrupts: true),
   ]
 
   static let bridges: [DeviceKind] = [
@@ -117,8 +127,9 @@ public enum DeviceCatalog {
       properties: ["iobase": .integer(0...0xFFFF), "log": .hostLog], required: ["log"]),
     // The host device is never the lesson's to name: qlearn assigns one bound to vfio-pci (`--vfio-device`, or the
     // only one there is). A lesson using it must declare `requires: [vfio]`.
-    DeviceKind(
-      "vfio-pci", "a host PCI device passed through VFIO (qlearn assigns it)", plug: .pci,
-      properties: pciSlot),
+    legacy(
+      DeviceKind(
+        "vfio-pci", "a host PCI device passed through VFIO (qlearn assigns it)", plug: .pci,
+        properties: pciSlot)),
   ]
 }

@@ -85,7 +85,8 @@ public struct SessionLauncher: Sendable {
     while true {
       var plan = BootPlan(
         accelerator: decision.accelerator, kernel: kernel.fastBootImage, initrd: initramfs,
-        kernelArguments: InitramfsBuilder.kernelArguments(lpj: lpj), sessionDirectory: directory.url,
+        kernelArguments: InitramfsBuilder.kernelArguments(
+          lpj: lpj, legacyInterrupts: lesson.machine.devices.contains { $0.kind.legacyInterrupts }), sessionDirectory: directory.url,
         qbootImage: Self.qboot)
       plan.bootImage = bootImage
       plan.vfioHosts = try VFIOHost.assign(to: lesson.machine, chosen: options.vfioDevices)
