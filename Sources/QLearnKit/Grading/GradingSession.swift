@@ -55,7 +55,7 @@ public struct GradingSession: Sendable {
     let baseline: StepBaseline
     if step.id == lesson.steps.first?.id && record.stepStartedAt == nil {
       baseline = StepBaseline(
-        step: step.id, takenAt: record.startedAt, dmesg: await GuestProbes.bootMark(live), interrupts: nil)
+        step: step.id, takenAt: record.startedAt, dmesg: try await GuestProbes.bootMark(live), interrupts: nil)
       try? store?.recordEvent(lesson: lesson.id, step: step.id, kind: .start)
     } else {
       baseline = try await StepBaseline.take(step: step.id, session: live)

@@ -83,17 +83,31 @@ public enum GuestProbes {
   }
 
   /// The mark `/init` left as the guest became ready, or nil (a learner's own disk image has no such file). `/init`
-  /// writes it in the background; while its `.new` file exists the mark is coming, so this waits for it (briefly).
-  public static func bootMark(_ session: LiveSession) async -> DmesgMark? {
-    guard let agent = try? await session.guestAgent() else { return nil }
+  /// writes it in the background; while its `.new` file exists the mark is coming, so this waits for it (briefly). A
+  /// guest that does not answer throws: a baseline guessed then would be kept for the whole step.
+  public static func bootMark(_ session: LiveSession) async throws -> DmesgMark? {
+    let agent = try await session.guestAgent()
+    /// The file's bytes, or nil when the guest says it cannot open it.
+    func read(_ path: String) async throws -> Data? {
+      do {
+        return try await agent.readFile(path: path, timeout: session.timeout)
+      } catch GuestAgentError.guestCommandFailed {
+        return nil
+      } catch {
+        throw await session.explain(error)
+      }
+    }
     let deadline = ContinuousClock.now + .seconds(2)
     while true {
-      if let data = try? await agent.readFile(path: InitScript.bootMarkPath, timeout: session.timeout) {
+      if let data = try await read(InitScript.bootMarkPath) {
         return DmesgMark(markOutput: String(decoding: data, as: UTF8.self))
       }
-      let pending = try? await agent.readFile(path: InitScript.bootMarkPath + ".new", maxBytes: 1, timeout: session.timeout)
-      guard pending != nil, ContinuousClock.now < deadline else { return nil }
-      try? await Task.sleep(for: .milliseconds(10))
+      if try await read(InitScript.bootMarkPath + ".new") == nil {
+        // No mark is coming, unless it was renamed between the two reads.
+        return try await read(InitScript.bootMarkPath).flatMap { DmesgMark(markOutput: String(decoding: $0, as: UTF8.self)) }
+      }
+      guard ContinuousClock.now < deadline else { return nil }
+      try await Task.sleep(for: .milliseconds(10))
     }
   }
 

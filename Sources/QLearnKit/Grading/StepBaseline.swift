@@ -3,8 +3,9 @@ import Foundation
 /// What the guest looked like when a step began, so checks can ask "since the step began": the kernel log's position
 /// and the interrupt counters. Kept in the session folder (`baseline.json`) because every `qlearn check` is a new process.
 ///
-/// The first step of a session began at boot: its baseline is ``boot`` (every log line counts, interrupts count from
-/// zero), which needs no hook in the launcher and is exactly what "since the step began" means for that step.
+/// The first step of a session began when the guest became ready: its log baseline is the mark `/init` wrote then (see
+/// ``GuestProbes/bootMark(_:)``) and its interrupt counters start from zero, which needs no hook in the launcher and is
+/// what "since the step began" means for that step.
 public struct StepBaseline: Codable, Sendable, Equatable {
   public var step: String
   public var takenAt: Date
@@ -18,10 +19,6 @@ public struct StepBaseline: Codable, Sendable, Equatable {
     self.takenAt = takenAt
     self.dmesg = dmesg
     self.interrupts = interrupts
-  }
-
-  public static func boot(step: String, at date: Date) -> StepBaseline {
-    StepBaseline(step: step, takenAt: date, dmesg: nil, interrupts: nil)
   }
 
   public static func file(in directory: SessionDirectory) -> URL {
