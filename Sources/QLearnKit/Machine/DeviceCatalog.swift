@@ -42,12 +42,10 @@ public enum DeviceCatalog {
       required: ["drive"], modules: virtio + ["virtio_blk"]),
   ]
 
-  static func nic(_ name: String, _ summary: String, _ modules: [String], legacyInterrupts: Bool = false) -> DeviceKind {
-    var kind = DeviceKind(
+  static func nic(_ name: String, _ summary: String, _ modules: [String]) -> DeviceKind {
+    DeviceKind(
       name, summary, plug: .pci, properties: pciSlot.merging(["netdev": .netdev]) { a, _ in a },
       required: ["netdev"], modules: modules)
-    kind.legacyInterrupts = legacyInterrupts
-    return kind
   }
 
   /// `kind`, marked as a device whose driver uses the INTx pin.
@@ -64,11 +62,11 @@ public enum DeviceCatalog {
         "netdev": .netdev, "mq": .boolean, "vectors": .integer(1...1024),
       ]) { a, _ in a },
       required: ["netdev"], modules: virtio + ["virtio_net"]),
-    nic("e1000", "Intel 82540EM gigabit ethernet", ["e1000"], legacyInterrupts: true),
+    legacy(nic("e1000", "Intel 82540EM gigabit ethernet", ["e1000"])),
     nic("e1000e", "Intel 82574L gigabit ethernet (PCIe)", ["e1000e"]),
-    nic("rtl8139", "Realtek RTL8139 fast ethernet", ["8139cp", "8139too"], legacyInterrupts: true),
+    legacy(nic("rtl8139", "Realtek RTL8139 fast ethernet", ["8139cp", "8139too"])),
     nic("vmxnet3", "VMware paravirtual ethernet", ["vmxnet3"]),
-    nic("i82550", "Intel i82550 fast ethernet", ["e100"], legacyInterrupts: true),
+    legacy(nic("i82550", "Intel i82550 fast ethernet", ["e100"])),
   ]
 
   static let bridges: [DeviceKind] = [
