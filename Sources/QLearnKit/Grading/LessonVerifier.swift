@@ -94,21 +94,25 @@ public struct LessonVerifier: Sendable {
     report.bootSeconds = (ContinuousClock.now - started).seconds
     let live = LiveSession(directory: running.directory, lesson: lesson.id)
     let session = GradingSession(lesson: lesson, library: library, live: live, store: nil)
+    report.outcome = await verifySteps(of: lesson, session: session, report: &report)
+    await live.close()
+    try? await SessionResolver.stop(running.directory)
+    report.totalSeconds = (ContinuousClock.now - started).seconds
+    return report
+  }
+
+  /// In the booted VM: the lesson's guest requirements (unmet ones skip it), then each step in order until one is
+  /// defective. Fills `report` and returns its outcome; the caller tears the VM down whatever happened.
+  private func verifySteps(of lesson: Lesson, session: GradingSession, report: inout LessonReport) async -> Outcome {
     do {
       let unmet = try await session.unmetGuestRequirements()
       if !unmet.isEmpty {
-        await live.close()
-        try? await SessionResolver.stop(running.directory)
-        report.outcome = .skipped(reason: "this guest cannot do it: " + unmet.map(\.explanation).joined(separator: "; "))
-        report.totalSeconds = (ContinuousClock.now - started).seconds
-        return report
+        return .skipped(reason: "this guest cannot do it: " + unmet.map(\.explanation).joined(separator: "; "))
       }
     } catch {
-      await live.close()
-      try? await SessionResolver.stop(running.directory)
-      report.error = "guest requirements could not be checked: " + ((error as? LocalizedError)?.errorDescription ?? "\(error)")
-      report.totalSeconds = (ContinuousClock.now - started).seconds
-      return report
+      report.error =
+        "guest requirements could not be checked: " + ((error as? LocalizedError)?.errorDescription ?? "\(error)")
+      return .defective
     }
     var failed = false
     for step in lesson.steps {
@@ -120,11 +124,7 @@ public struct LessonVerifier: Sendable {
       report.steps.append(stepReport)
       if stepReport.defect != nil { failed = true }
     }
-    await live.close()
-    try? await SessionResolver.stop(running.directory)
-    report.outcome = failed ? .defective : .verified
-    report.totalSeconds = (ContinuousClock.now - started).seconds
-    return report
+    return failed ? .defective : .verified
   }
 
   private func verify(_ step: Step, session: GradingSession) async -> StepReport {
