@@ -60,7 +60,9 @@ public enum InitScript {
     }
     lines += loadModules(moduleDirectory: moduleDirectory, modules: modules)
     lines += [
-      "# The log's mark, written in the background (the grader waits for it while \(bootMarkPath).new exists).",
+      "# The log's mark, written in the background; the grader waits for it while \(bootMarkPath).new exists, which",
+      "# the shell creates itself (a builtin, no fork) before the ready line, so there is no moment with neither file.",
+      ": > \(bootMarkPath).new",
       "(dmesg | sed -n '$=;$p' > \(bootMarkPath).new && mv \(bootMarkPath).new \(bootMarkPath)) &",
       "echo '\(readyLine)' > /dev/ttyS0",
     ] + late + [
