@@ -126,6 +126,34 @@ import Testing
     #expect(!InitScript.text(moduleDirectory: "/m", modules: [], guestAgent: false).contains("qemu-ga"))
   }
 
+  /// Autoloading is off only while qlearn's own list loads, and back before the learner gets the guest.
+  @Test func initScriptGivesModprobeBackBeforeTheReadyLine() throws {
+    let text = InitScript.text(moduleDirectory: "/lib/modules/v", modules: ["kernel/a.ko"], guestAgent: true)
+    func at(_ needle: String) throws -> String.Index { try #require(text.range(of: needle)).lowerBound }
+    #expect(try at("mount -a") < at("insmod "))
+    #expect(try at("echo > /proc/sys/kernel/modprobe") < at("insmod "))
+    #expect(try at("insmod ") < at("echo /sbin/modprobe > /proc/sys/kernel/modprobe"))
+    #expect(try at("echo /sbin/modprobe > /proc/sys/kernel/modprobe") < at(InitScript.readyLine))
+    for mountPoint in ["/proc", "/sys", "/dev", "/run", "/tmp"] {
+      #expect(InitScript.fstab.contains(" \(mountPoint) "), "fstab mounts \(mountPoint)")
+    }
+  }
+
+  @Test func aBootMayTakeLongerWhenItIsTheLearnersOwnSystem() {
+    var options = LaunchOptions()
+    #expect(options.effectiveBootTimeout == .seconds(30))
+    options.bootImage = URL(fileURLWithPath: "/images/boot.qcow2")
+    #expect(options.effectiveBootTimeout == .seconds(120))
+    options.bootTimeout = .seconds(5)
+    #expect(options.effectiveBootTimeout == .seconds(5))
+    #expect(options.bootAttempts == 2)
+  }
+
+  @Test func onlyTCGGuestsGoWithoutLocalAPICTimers() {
+    #expect(InitramfsBuilder.kernelArguments(lpj: 1, tcg: true).contains("noapictimer"))
+    #expect(!InitramfsBuilder.kernelArguments(lpj: 1, tcg: false).contains("noapictimer"))
+  }
+
   @Test func kernelArgumentsCarryTheConsoleAndLpj() {
     let words = InitramfsBuilder.kernelArguments(lpj: 123)
     #expect(words.first == "console=ttyS0")

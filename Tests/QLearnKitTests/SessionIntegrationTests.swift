@@ -58,6 +58,21 @@ import Testing
     #expect(try cli.run(["status"]).stdoutText.contains("No lesson VM is running"))
   }
 
+  /// A boot that never reaches the agent is tried once more, saying so, and then reported; nothing is left behind.
+  @Test func aHungBootIsTriedOnceMoreThenReported() throws {
+    let cli = try QLearnCLI()
+    // No guest is ready within a second under TCG: both attempts time out.
+    let start = try cli.run(["start", "nvme-queues", "--detach", "--accel", "tcg", "--boot-timeout", "1"])
+    #expect(start.status != 0)
+    let lines = start.stderrText.split(separator: "\n").map(String.init)
+    let again = try #require(lines.firstIndex { $0.contains("boot 1 did not reach the guest agent within 1 s") })
+    #expect(lines[again].contains("booting again"))
+    let failure = try #require(lines.lastIndex { $0.contains("1 s") }, "\(start.stderrText)")
+    #expect(again < failure)
+    #expect(!start.stderrText.contains("boot 2 did not reach"), "only one retry")
+    #expect(try cli.run(["status"]).stdoutText.contains("No lesson VM is running"))
+  }
+
   @Test func aVMWhoseQEMUDiesIsReportedClearly() async throws {
     let cli = try QLearnCLI()
     #expect(try cli.run(["start", "nvme-queues", "--detach", "--accel", "tcg"]).status == 0)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// `qlearn verify`: proves that each step of a lesson grades what the learner does. In a freshly booted VM, for each step
 /// in order: its checks must not pass before its reference solution runs, and must all pass after (polled for a short
@@ -13,9 +14,6 @@ public struct LessonVerifier: Sendable {
   /// How long a solution's effects may take to show: hotplug is asynchronous, and pciehp waits 5 s after the attention
   /// button before it powers a slot off. Checks are polled, so a quick step costs nothing extra.
   public var settle: Duration = .seconds(15)
-  /// Boots to try before calling the lesson unbootable. Under TCG a boot very rarely hangs before the kernel prints
-  /// anything (once in a few hundred boots here); one retry tells such a boot from a machine that cannot boot.
-  public var bootAttempts = 2
 
   public init(library: CheckLibrary, paths: Paths, options: LaunchOptions) {
     self.library = library
@@ -71,22 +69,21 @@ public struct LessonVerifier: Sendable {
     defer { try? FileManager.default.removeItem(at: runtime) }
     var ownPaths = paths
     ownPaths.runtime = runtime
-    var running: SessionLauncher.Running?
-    for attempt in 1...max(1, bootAttempts) {
-      do {
-        try Paths.ensureDirectory(runtime)
-        running = try await SessionLauncher(paths: ownPaths).start(lesson, options: options)
-        break
-      } catch LaunchError.bootTimedOut(_, let seconds, _) where attempt < bootAttempts {
-        report.notes.append("boot \(attempt) did not reach the guest agent within \(seconds) s; booted again")
-      } catch {
-        report.error = "boot failed: " + ((error as? LocalizedError)?.errorDescription ?? "\(error)")
-        report.totalSeconds = (ContinuousClock.now - started).seconds
-        return report
+    // A hung boot that the launcher tried again goes into the report.
+    let notes = Mutex<[String]>([])
+    let launcher = SessionLauncher(paths: ownPaths) { event in
+      if case .bootingAgain(let attempt, let seconds) = event {
+        notes.withLock { $0.append("boot \(attempt) did not reach the guest agent within \(seconds) s; booted again") }
       }
     }
-    guard let running else {
-      report.error = "boot failed: no attempt was made"
+    let running: SessionLauncher.Running
+    do {
+      try Paths.ensureDirectory(runtime)
+      running = try await launcher.start(lesson, options: options)
+      report.notes += notes.withLock { $0 }
+    } catch {
+      report.notes += notes.withLock { $0 }
+      report.error = "boot failed: " + ((error as? LocalizedError)?.errorDescription ?? "\(error)")
       report.totalSeconds = (ContinuousClock.now - started).seconds
       return report
     }
@@ -140,6 +137,11 @@ public struct LessonVerifier: Sendable {
       try await SolutionRunner.run(step, lesson: session.lesson, session: session.live)
       let solutionEnd = ContinuousClock.now
       report.solutionSeconds = (solutionEnd - solutionStart).seconds
+      if step.solution.contains(where: \.touchesTheMachine) {
+        // A wake-up from the monitor clears the guest's UART FIFOs as the driver resumes, eating whatever request is
+        // in flight: resynchronise with the agent's short retries first rather than lose a 5 s request timeout.
+        await resynchronise(session, until: solutionEnd + settle)
+      }
       var after = try await gradeSettling(step, session: session, since: solutionEnd)
       while !after.passed, ContinuousClock.now - solutionEnd < settle {
         try await Task.sleep(for: .milliseconds(200))
@@ -174,8 +176,26 @@ extension LessonVerifier {
         guard ContinuousClock.now - end < settle else {
           throw GradingError.agentUnresponsive(lesson: lesson, detail: detail)
         }
-        try await Task.sleep(for: .milliseconds(200))
+        await resynchronise(session, until: end + settle)
       }
+    }
+  }
+
+  /// Waits, up to `deadline`, until the agent answers a resynchronisation (retried every 0.25 s at first); failures
+  /// are left for the grading that follows to report.
+  fileprivate func resynchronise(_ session: GradingSession, until deadline: ContinuousClock.Instant) async {
+    let remaining = deadline - ContinuousClock.now
+    guard remaining > .zero, let agent = try? await session.live.guestAgent() else { return }
+    try? await agent.waitUntilReady(timeout: remaining)
+  }
+}
+
+extension SolutionAction {
+  /// Acts on the machine from outside the guest (the monitor), or waits for the guest to change by itself.
+  var touchesTheMachine: Bool {
+    switch self {
+    case .monitor, .wait: true
+    case .guest, .answer: false
     }
   }
 }

@@ -10,8 +10,15 @@ public struct LaunchOptions: Sendable {
   public var kernel: URL?
   public var modules: URL?
   public var kernelVersion: String?
-  /// How long a TCG boot may take to reach the guest agent.
-  public var bootTimeout: Duration = .seconds(90)
+  /// How long one boot may take to reach the guest agent; nil: 30 s for qlearn's initramfs (its TCG boots take 1 to 4 s
+  /// here), 120 s for a learner's own disk image, which boots a whole distribution.
+  public var bootTimeout: Duration?
+  /// Boots to try before giving up. Under TCG a boot very rarely hangs before the kernel prints anything (once in a few
+  /// hundred boots here); booting again tells such a boot from a machine that cannot boot.
+  public var bootAttempts = 2
+
+  /// The timeout that applies to one boot.
+  public var effectiveBootTimeout: Duration { bootTimeout ?? (bootImage == nil ? .seconds(30) : .seconds(120)) }
   /// Boot the learner's own disk image instead of qlearn's initramfs userland (the tutorial's own setup). The image
   /// must have qemu-guest-agent installed; its root file system is on `rootDevice`.
   public var bootImage: URL?
@@ -25,6 +32,8 @@ public struct LaunchOptions: Sendable {
 /// Boot milestones, reported as they happen so a long boot never looks stuck.
 public enum BootEvent: Sendable, Equatable {
   case note(String)
+  /// Boot `attempt` did not reach the guest agent within `seconds`; the machine is booted again.
+  case bootingAgain(attempt: Int, seconds: Int)
   case preparing(String)
   case starting(accelerator: String)
   /// QEMU is up (its sockets exist): firmware and kernel are booting. The guest kernel boots `quiet`, so the console
@@ -82,21 +91,27 @@ public struct SessionLauncher: Sendable {
     let choice = AcceleratorChoice(cacheDirectory: paths.cache)
     var decision = try choice.decide(options.accelerator)
     if let note = decision.note { report(.note(note)) }
+    var attempt = 1
     while true {
       var plan = BootPlan(
         accelerator: decision.accelerator, kernel: kernel.fastBootImage, initrd: initramfs,
         kernelArguments: InitramfsBuilder.kernelArguments(
-          lpj: lpj, legacyInterrupts: lesson.machine.devices.contains { $0.kind.legacyInterrupts }), sessionDirectory: directory.url,
+          lpj: lpj, legacyInterrupts: lesson.machine.devices.contains { $0.kind.legacyInterrupts },
+          tcg: decision.accelerator == .tcg),
+        sessionDirectory: directory.url,
         qbootImage: Self.qboot)
       plan.bootImage = bootImage
       plan.vfioHosts = try VFIOHost.assign(to: lesson.machine, chosen: options.vfioDevices)
       do {
-        let timeout = decision.isProbe ? AcceleratorChoice.kvmDeadline : options.bootTimeout
+        let timeout = decision.isProbe ? AcceleratorChoice.kvmDeadline : options.effectiveBootTimeout
         return try await boot(lesson, plan: plan, kernel: kernel, directory: directory, timeout: timeout)
       } catch LaunchError.bootTimedOut where decision.isProbe {
         choice.recordFailure()
         report(.note("KVM did not boot the guest within \(AcceleratorChoice.kvmDeadline); falling back to TCG (remembered until this host reboots)."))
         decision = AcceleratorChoice.Decision(accelerator: .tcg, isProbe: false, note: nil)
+      } catch LaunchError.bootTimedOut(_, let seconds, _) where attempt < options.bootAttempts {
+        report(.bootingAgain(attempt: attempt, seconds: seconds))
+        attempt += 1
       }
     }
   }

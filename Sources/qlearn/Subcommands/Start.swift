@@ -79,7 +79,7 @@ struct BootOptions: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "Seconds a boot may take before qlearn gives up (default: 90; verify: 30, and it retries a hung boot once).",
+      "Seconds one boot may take to reach the guest agent (default: 30, or 120 with --boot-image); a boot that hangs is tried once more.",
       valueName: "seconds"))
   var bootTimeout: Int?
 
@@ -112,14 +112,13 @@ struct BootOptions: ParsableArguments {
     }
   }
 
-  /// - Parameter defaultTimeout: the boot timeout when `--boot-timeout` is not given.
-  func launchOptions(defaultTimeout: Int = 90) throws -> LaunchOptions {
+  func launchOptions() throws -> LaunchOptions {
     var options = LaunchOptions()
     options.accelerator = accel
     options.kernel = kernel.map { URL(fileURLWithPath: $0) }
     options.modules = modules.map { URL(fileURLWithPath: $0) }
     options.kernelVersion = kernelVersion
-    options.bootTimeout = .seconds(bootTimeout ?? defaultTimeout)
+    options.bootTimeout = bootTimeout.map { .seconds($0) }
     options.bootImage = bootImage.map { URL(fileURLWithPath: $0) }
     options.rootDevice = root
     options.vfioDevices = vfioDevice
@@ -140,6 +139,9 @@ final class BootDisplay: Sendable {
     let elapsed = String(format: "%5.2fs", (ContinuousClock.now - started).secondsValue)
     switch event {
     case .note(let text): printError("qlearn: \(text)")
+    case .bootingAgain(let attempt, let seconds):
+      printError(
+        "\(elapsed)  boot \(attempt) did not reach the guest agent within \(seconds) s (under TCG one boot in a few hundred hangs early); booting again")
     case .preparing(let what): printError("\(elapsed)  \(what)")
     case .starting(let accelerator): printError("\(elapsed)  booting \(lesson) under \(accelerator.uppercased())")
     case .qemuRunning: printError("\(elapsed)  QEMU running: firmware and kernel booting")

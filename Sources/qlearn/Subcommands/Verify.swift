@@ -45,7 +45,7 @@ extension QLearn {
       let course = self.course.course()
       let selected = all ? course.lessons : try lessons.map { try self.course.lesson($0, in: course) }
       let verifier = LessonVerifier(
-        library: try GradingContext.library(self.course), paths: self.course.paths, options: try boot.launchOptions(defaultTimeout: 30))
+        library: try GradingContext.library(self.course), paths: self.course.paths, options: try boot.launchOptions())
       let printer = VerifyPrinter(format: format)
       var reports: [LessonVerifier.LessonReport] = []
       await withTaskGroup(of: LessonVerifier.LessonReport.self) { group in
