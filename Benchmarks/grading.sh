@@ -6,15 +6,15 @@
 #   check 5 checks   `qlearn check` on a step of five checks of five kinds (guest file, glob, dmesg, /proc/interrupts,
 #                    QMP), one of them failing so the step stays put: the figure the 150 ms target is about
 #   verify           `qlearn verify nvme-queues scsi-addressing` (two boots, six steps, solutions, polling)
-# Usage (repository root):  Benchmarks/grading.sh [runs]        BUILD=debug uses the debug build (default: release)
+# Usage (repository root):  Benchmarks/grading.sh [runs]        BUILD=debug uses the debug build (default: release);
+#                            QLEARN_BIN=path times another qlearn binary (to compare two builds) without building
 # Failing checks are timed because they do the same work as passing ones but leave the step where it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-7}
 [ "$runs" -ge 5 ] || { echo "use at least 5 runs" >&2; exit 64; }
 build=${BUILD:-release}
-swift build -c "$build" >/dev/null
-q=.build/$build/qlearn
+if [ -n "${QLEARN_BIN:-}" ]; then q=$QLEARN_BIN; else swift build -c "$build" >/dev/null; q=.build/$build/qlearn; fi
 scratch=$(mktemp -d /tmp/qlb-XXXXXX)
 trap '$q stop --all >/dev/null 2>&1 || true; rm -rf "$scratch"' EXIT
 export QLEARN_RUNTIME_DIR=$scratch/run QLEARN_DATA_DIR=$scratch/data

@@ -3,14 +3,13 @@
 #   start   `qlearn start LESSON --detach` wall time, from the command to agent-ready (cached kernel and initramfs)
 #   exec    one `qlearn exec -- true` round trip (process start, agent connect, guest-exec, exit status)
 #   status  one `qlearn status`
-# Usage (repository root):  Benchmarks/start.sh [lesson] [runs]
+# Usage (repository root):  Benchmarks/start.sh [lesson] [runs]    QLEARN_BIN=path times another qlearn binary
 # The cache ($QLEARN_CACHE_DIR, else ~/.cache/qlearn) is warmed by one untimed start first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lesson=${1:-nvme-queues}
 runs=${2:-7}
-swift build -c release >/dev/null
-q=.build/release/qlearn
+if [ -n "${QLEARN_BIN:-}" ]; then q=$QLEARN_BIN; else swift build -c release >/dev/null; q=.build/release/qlearn; fi
 export QLEARN_RUNTIME_DIR=${QLEARN_RUNTIME_DIR:-$(mktemp -d)}
 now() { date +%s.%N; }
 median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.3f s (min %.3f, max %.3f, n=%d)\n", m, a[1], a[NR], NR}'; }
