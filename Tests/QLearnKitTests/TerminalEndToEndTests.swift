@@ -13,7 +13,7 @@ import Testing
   /// write end open forever and leave a reader waiting for end-of-file.
   func tmux(_ arguments: [String]) throws -> (status: Int32, stdoutText: String) {
     let output = FileManager.default.temporaryDirectory.appendingPathComponent("\(Self.server)-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: output.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: output.path, contents: nil)
     defer { try? FileManager.default.removeItem(at: output) }
     let handle = try FileHandle(forWritingTo: output)
     defer { try? handle.close() }
