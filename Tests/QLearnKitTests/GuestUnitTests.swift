@@ -149,9 +149,12 @@ import Testing
     #expect(options.bootAttempts == 2)
   }
 
-  @Test func onlyTCGGuestsGoWithoutLocalAPICTimers() {
-    #expect(InitramfsBuilder.kernelArguments(lpj: 1, tcg: true).contains("noapictimer"))
-    #expect(!InitramfsBuilder.kernelArguments(lpj: 1, tcg: false).contains("noapictimer"))
+  @Test func onlyTCGGuestsGoWithoutLocalAPICTimersAndSelfTestInitcalls() {
+    let tcg = InitramfsBuilder.kernelArguments(lpj: 1, tcg: true)
+    #expect(tcg.contains("noapictimer"))
+    #expect(tcg.contains("initcall_blacklist=crypto_kdf108_init,jent_mod_init,init_encrypted"))
+    let kvm = InitramfsBuilder.kernelArguments(lpj: 1, tcg: false)
+    #expect(!kvm.contains("noapictimer") && !kvm.contains { $0.hasPrefix("initcall_blacklist=") })
   }
 
   @Test func kernelArgumentsCarryTheConsoleAndLpj() {
