@@ -138,8 +138,8 @@ public struct LessonVerifier: Sendable {
       let solutionEnd = ContinuousClock.now
       report.solutionSeconds = (solutionEnd - solutionStart).seconds
       if step.solution.contains(where: \.touchesTheMachine) {
-        // A wake-up from the monitor clears the guest's UART FIFOs as the driver resumes, eating whatever request is
-        // in flight: resynchronise with the agent's short retries first rather than lose a 5 s request timeout.
+        // A guest woken from the monitor loses the agent request that is in flight while its serial ports resume
+        // (pm-suspend's first grade waited out a 5 s request timeout): resynchronise first, with the short retries.
         await resynchronise(session, until: solutionEnd + settle)
       }
       var after = try await gradeSettling(step, session: session, since: solutionEnd)

@@ -141,7 +141,7 @@ final class BootDisplay: Sendable {
     case .note(let text): printError("qlearn: \(text)")
     case .bootingAgain(let attempt, let seconds):
       printError(
-        "\(elapsed)  boot \(attempt) did not reach the guest agent within \(seconds) s (under TCG one boot in a few hundred hangs early); booting again")
+        "\(elapsed)  boot \(attempt) did not reach the guest agent within \(seconds) s (under TCG a boot rarely hangs early); booting again")
     case .preparing(let what): printError("\(elapsed)  \(what)")
     case .starting(let accelerator): printError("\(elapsed)  booting \(lesson) under \(accelerator.uppercased())")
     case .qemuRunning: printError("\(elapsed)  QEMU running: firmware and kernel booting")
