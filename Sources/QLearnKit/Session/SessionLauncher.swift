@@ -13,8 +13,8 @@ public struct LaunchOptions: Sendable {
   /// How long one boot may take to reach the guest agent; nil: 30 s for qlearn's initramfs (its TCG boots take 1 to 4 s
   /// here), 120 s for a learner's own disk image, which boots a whole distribution.
   public var bootTimeout: Duration?
-  /// Boots to try before giving up. Under TCG a boot very rarely hangs before the kernel prints anything (once in a few
-  /// hundred boots here); booting again tells such a boot from a machine that cannot boot.
+  /// Boots to try before giving up. Under TCG a boot rarely hangs before the kernel prints anything; booting again
+  /// tells such a boot from a machine that cannot boot.
   public var bootAttempts = 2
 
   /// The timeout that applies to one boot.
