@@ -31,4 +31,29 @@ import Testing
   @Test func missingLogHasNoLines() throws {
     #expect(try ConsoleLog(path: "/nonexistent/qlearn/console.log").tail(lines: 5) == [])
   }
+
+  /// The console of a guest that died as one did here (Debian 6.12 under MTTCG): the fault is 25 lines above the end.
+  static let oopsConsole =
+    ["vm# mkfs.ext4 -F /dev/nvme0n1", "[    2.059205] Oops: int3: 0000 [#1] PREEMPT SMP NOPTI"]
+    + (1...30).map { "[    2.0600\($0)] register line \($0)" }
+    + ["[    2.071126] Kernel panic - not syncing: Fatal exception in interrupt", "[    2.071961] Kernel Offset: disabled"]
+
+  @Test func aDeadGuestsLastWordsStartAtItsOops() {
+    let words = ConsoleLog.lastWords(Self.oopsConsole, lines: 15, oopsLines: 40)
+    #expect(words.first == "[    2.059205] Oops: int3: 0000 [#1] PREEMPT SMP NOPTI")
+    #expect(words.last == "[    2.071961] Kernel Offset: disabled")
+    #expect(words.count == 33)
+  }
+
+  @Test func aLongOopsIsCutButKeepsThePanicLine() {
+    let words = ConsoleLog.lastWords(Self.oopsConsole, lines: 15, oopsLines: 10)
+    #expect(words.count == 12)
+    #expect(words.first?.contains("Oops: int3") == true)
+    #expect(words.suffix(2) == ["…", "[    2.071126] Kernel panic - not syncing: Fatal exception in interrupt"])
+  }
+
+  @Test func withoutAnOopsTheLastWordsAreTheTail() {
+    let console = (1...50).map { "line \($0)" }
+    #expect(ConsoleLog.lastWords(console, lines: 15, oopsLines: 40) == (36...50).map { "line \($0)" })
+  }
 }

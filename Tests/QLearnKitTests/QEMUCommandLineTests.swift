@@ -38,7 +38,8 @@ import Testing
     let argv = QEMUCommandLine.arguments(for: lesson.machine, plan: Self.plan)
     #expect(argv.first == "qemu-system-x86_64")
     #expect(values(argv, "-machine") == ["pc,hpet=off"], "no HPET: its MMIO counter is slow under TCG")
-    #expect(values(argv, "-accel") == ["tcg"])
+    // One TCG thread for all vCPUs: MTTCG lets a vCPU run kernel text another one has just patched.
+    #expect(values(argv, "-accel") == ["tcg,thread=single"])
     #expect(values(argv, "-smp") == ["cpus=4"])
     #expect(values(argv, "-m") == ["size=512M"])
     #expect(values(argv, "-device").contains("nvme,id=nvme0,drive=disk0,max_ioqpairs=8,serial=deadbeaf1"))

@@ -92,6 +92,23 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: session.url.path))
   }
 
+  @Test func aGuestThatPowersItselfOffIsReportedWithItsLastConsoleLines() async throws {
+    let cli = try QLearnCLI()
+    #expect(try cli.run(["start", "nvme-queues", "--detach", "--accel", "tcg"]).status == 0)
+    let session = SessionDirectory.forLesson("nvme-queues", paths: cli.paths)
+    // The agent's request never completes: the guest is gone before it can answer.
+    _ = try cli.run(["exec", "--lesson", "nvme-queues", "--", "sh", "-c", "echo 1 > /proc/sys/kernel/sysrq; echo o > /proc/sysrq-trigger"])
+    for _ in 0..<250 where !FileManager.default.fileExists(atPath: session.exitFile.path) {
+      try await Task.sleep(for: .milliseconds(20))
+    }
+    let exec = try cli.run(["exec", "--lesson", "nvme-queues", "--", "true"])
+    #expect(exec.status == 1)
+    #expect(exec.stderrText.contains("The VM of 'nvme-queues' is gone: QEMU exited with status 0"), "\(exec.stderrText)")
+    let console = try #require(exec.stderrText.range(of: "Last console lines:\n"), "\(exec.stderrText)")
+    #expect(exec.stderrText[console.upperBound...].contains("Power down"), "\(exec.stderrText)")
+    #expect(!FileManager.default.fileExists(atPath: session.url.path))
+  }
+
   @Test func aCommaInAValueReachesQEMUAsALiteralComma() async throws {
     // Lint refuses such a serial (see the serial-with-comma fixture); this proves the second line of defence: were
     // one to get through, QEMU's own quoting keeps it one value instead of a new option.

@@ -69,12 +69,25 @@ public enum QEMUCommandLine {
     pairs.isEmpty ? quote(head) : quote(head) + "," + keyValues(pairs)
   }
 
+  /// `-accel`'s value. TCG runs every vCPU on one host thread (`thread=single`) rather than one thread each (MTTCG):
+  /// under MTTCG a vCPU can run a stale translation of kernel text that another vCPU has just patched, so a guest that
+  /// flips a static key while its CPUs are busy (enabling a trace event patches `__schedule`) dies with
+  /// "Oops: int3" (Debian 6.12, QEMU 7.2: 4 of 7 guests toggling sched_switch under load; none of 9 with one thread).
+  /// On a 2-core host one thread is also the faster choice: agent-ready in 1.30 s against 1.37 s (6.1) and 1.54 s
+  /// against 1.71 s (6.12), `Benchmarks/compare-start.sh 9`, interleaved.
+  static func accelOption(_ accelerator: BootPlan.Accelerator) -> String {
+    switch accelerator {
+    case .kvm: "kvm"
+    case .tcg: option("tcg", [("thread", "single")])
+    }
+  }
+
   public static func arguments(for machine: Machine, plan: BootPlan) -> [String] {
     var argv: [String] = [plan.qemuBinary]
     func add(_ flag: String, _ value: String) { argv += [flag, value] }
 
     add("-machine", option(machine.type.rawValue, [("hpet", "off")] + (machine.hasNVDIMM ? [("nvdimm", "on")] : [])))
-    add("-accel", plan.accelerator.rawValue)
+    add("-accel", accelOption(plan.accelerator))
     if machine.pcieNativeHotplug { add("-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off") }
     argv += ["-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"]
     add("-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny")

@@ -41,6 +41,27 @@ public struct ConsoleLog: Sendable, Equatable {
     return Array(all.suffix(lines))
   }
 
+  /// What the guest said last, for a report on a VM that died: from the start of the last kernel oops when there is one
+  /// (the oops line names the fault; the register dump that ends the log does not), else the last `lines` lines.
+  public func lastWords(lines: Int = 15, oopsLines: Int = 40) -> [String] {
+    guard let recent = try? tail(lines: 120) else { return [] }
+    return Self.lastWords(recent, lines: lines, oopsLines: oopsLines)
+  }
+
+  /// The first lines of the last oops in `recent` (up to `oopsLines`, and the panic line if it came later), or its last
+  /// `lines` lines when no oops began there.
+  static func lastWords(_ recent: [String], lines: Int, oopsLines: Int) -> [String] {
+    let faults = ["Oops:", "BUG:", "kernel BUG at", "general protection fault"]
+    guard let start = recent.lastIndex(where: { line in faults.contains { line.contains($0) } }) else {
+      return Array(recent.suffix(lines))
+    }
+    var words = Array(recent[start...].prefix(oopsLines))
+    if recent.count - start > oopsLines, let panic = recent[start...].last(where: { $0.contains("Kernel panic") }) {
+      words += ["…", panic]
+    }
+    return words
+  }
+
   /// Drops what a terminal would interpret rather than show: CSI/OSC escape sequences, `\r`, other C0 controls.
   static func clean(_ bytes: [UInt8]) -> String {
     var out: [UInt8] = []

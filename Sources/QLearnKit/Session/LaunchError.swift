@@ -18,14 +18,10 @@ public enum LaunchError: Error, LocalizedError, Sendable {
     case .alreadyRunning(let lesson):
       return "The lesson '\(lesson)' already has a running VM."
     case .qemuFailed(let lesson, let reason, let output, let console):
-      var text = "The VM of '\(lesson)' stopped while booting: \(reason)."
-      if !output.isEmpty { text += "\nQEMU said:\n" + output.map { "  " + TerminalSafe.clip($0, limit: 200) }.joined(separator: "\n") }
-      if !console.isEmpty { text += "\nLast console lines:\n" + console.map { "  " + TerminalSafe.clip($0, limit: 200) }.joined(separator: "\n") }
-      return text
+      return "The VM of '\(lesson)' stopped while booting: \(reason)."
+        + Self.quoted("QEMU said", output) + Self.quoted("Last console lines", console)
     case .bootTimedOut(let lesson, let seconds, let console):
-      var text = "The VM of '\(lesson)' did not become ready within \(seconds) s."
-      if !console.isEmpty { text += "\nLast console lines:\n" + console.map { "  " + TerminalSafe.clip($0, limit: 200) }.joined(separator: "\n") }
-      return text
+      return "The VM of '\(lesson)' did not become ready within \(seconds) s." + Self.quoted("Last console lines", console)
     case .diskCreation(let why):
       return "qlearn could not create the lesson's disks: \(why)"
     case .vfioDevice(let why):
@@ -44,5 +40,13 @@ public enum LaunchError: Error, LocalizedError, Sendable {
       "Bind a spare host device to vfio-pci (unbind it from its driver, then write its vendor and device id to "
         + "/sys/bus/pci/drivers/vfio-pci/new_id), or name a bound one with --vfio-device 0000:BB:DD.F."
     }
+  }
+}
+
+extension LaunchError {
+  /// `lines` under a heading, indented and clipped for a terminal; nothing when there are no lines.
+  static func quoted(_ heading: String, _ lines: [String]) -> String {
+    guard !lines.isEmpty else { return "" }
+    return "\n\(heading):\n" + lines.map { "  " + TerminalSafe.clip($0, limit: 200) }.joined(separator: "\n")
   }
 }

@@ -197,7 +197,7 @@ public struct SessionLauncher: Sendable {
           .trimmingCharacters(in: .whitespacesAndNewlines) ?? "its supervisor \(exit)"
         throw LaunchError.qemuFailed(
           lesson: lesson.id, reason: reason, qemuOutput: directory.qemuOutputTail(),
-          console: ((try? ConsoleLog(path: plan.layout.consoleLog.path).tail(lines: 10)) ?? []))
+          console: ConsoleLog(path: plan.layout.consoleLog.path).lastWords(lines: 10))
       }
       let console = (try? Data(contentsOf: plan.layout.consoleLog)) ?? Data()
       if !sawQEMU, FileManager.default.fileExists(atPath: plan.layout.qmpSocket.path) {
@@ -218,7 +218,7 @@ public struct SessionLauncher: Sendable {
       try await Task.sleep(for: .milliseconds(plan.bootImage != nil ? 200 : sawGuest ? 2 : 10))
     }
     throw LaunchError.bootTimedOut(
-      lesson: lesson.id, seconds: Int(timeout.seconds), console: ((try? ConsoleLog(path: plan.layout.consoleLog.path).tail(lines: 10)) ?? []))
+      lesson: lesson.id, seconds: Int(timeout.seconds), console: ConsoleLog(path: plan.layout.consoleLog.path).lastWords(lines: 10))
   }
 
   private func createDisks(_ machine: Machine, plan: BootPlan) throws {

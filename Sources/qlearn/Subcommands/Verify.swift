@@ -93,7 +93,7 @@ final class VerifyPrinter: @unchecked Sendable {
       Swift.print("\(report.lesson) (\(accel)booted in \(seconds(report.bootSeconds)), total \(seconds(report.totalSeconds)))")
     }
     for note in report.notes { Swift.print("  note: \(safe(note))") }
-    if let error = report.error { Swift.print("  DEFECT \(safe(error))") }
+    if let error = report.error { printLines(error, first: "  DEFECT ", rest: "         ") }
     for step in report.steps {
       Swift.print("  \(step.defect == nil ? "ok    " : "DEFECT") \(step.step)")
       if let before = step.before {
@@ -104,7 +104,7 @@ final class VerifyPrinter: @unchecked Sendable {
       if let after = step.after, after.passed {
         Swift.print("         passed after: \(after.checks.count)/\(after.checks.count) checks, solution \(seconds(step.solutionSeconds)), settled in \(seconds(step.settleSeconds))")
       }
-      if let defect = step.defect { Swift.print("         \(safe(defect))") }
+      if let defect = step.defect { printLines(defect, first: "         ", rest: "           ") }
     }
   }
 
@@ -119,7 +119,7 @@ final class VerifyPrinter: @unchecked Sendable {
     if let error = report.error {
       number += 1
       Swift.print("not ok \(number) - \(report.lesson) boot")
-      Swift.print("  # \(safe(error))")
+      printLines(error, first: "  # ", rest: "  #   ")
     }
     for step in report.steps {
       number += 1
@@ -127,7 +127,7 @@ final class VerifyPrinter: @unchecked Sendable {
       let summary = step.defect == nil
         ? "failed before, passed after in \(seconds(step.solutionSeconds + step.settleSeconds))" : "defect"
       Swift.print("\(status) \(number) - \(report.lesson) \(step.step): \(summary)")
-      if let defect = step.defect { Swift.print("  # \(safe(defect))") }
+      if let defect = step.defect { printLines(defect, first: "  # ", rest: "  #   ") }
     }
   }
 
@@ -179,5 +179,13 @@ final class VerifyPrinter: @unchecked Sendable {
   }
 
   private func safe(_ text: String) -> String { TerminalSafe.clip(text, limit: 400) }
+
+  /// A report that runs over several lines (a VM's last console lines after the reason it died), each line made safe,
+  /// the first after `first` and the others after `rest`, so that the quoted lines stay under the step they explain.
+  private func printLines(_ text: String, first: String, rest: String) {
+    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      Swift.print((index == 0 ? first : rest) + safe(String(line)))
+    }
+  }
   private func seconds(_ value: Double) -> String { String(format: "%.2f s", value) }
 }
