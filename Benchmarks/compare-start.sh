@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Compares `qlearn start LESSON --detach` (to agent-ready) between qlearn binaries, runs interleaved so that the
 # machine's drifting speed (this VM's varies by 20% over minutes) weighs on each binary alike. Medians per binary.
+# For a change of a few percent, Benchmarks/pair-start.sh (both boot at once) gives a tighter ratio.
 # Usage (repository root):  Benchmarks/compare-start.sh [runs] BINARY...     LESSON=name (default nvme-queues),
 #                            KERNEL=6.12 boots that Debian kernel (default: qlearn's choice)
 #   e.g. git worktree add /tmp/base HEAD~1 && (cd /tmp/base && swift build -c release) &&
