@@ -6,8 +6,9 @@
 # Usage (repository root):  Benchmarks/start.sh [lesson] [runs]    QLEARN_BIN=path times another qlearn binary
 # The cache ($QLEARN_CACHE_DIR, else ~/.cache/qlearn) is warmed by one untimed start first.
 # It also prints how fast this host hands a process fresh memory: each boot faults in ~180 MB (guest RAM, the TCG code
-# buffer), and where the host is itself a VM that takes freed memory back, that first touch can cost a fifth of a boot
-# (measured at 215-350 MB/s on one such host, 4.7 GB/s for memory the same process had touched before).
+# buffer), and where the host is itself a VM that takes freed memory back, that first touch is slow: 215-554 MB/s on
+# one such host against 4.7 GB/s for memory the same process had touched before; `perf record` of a boot there put
+# 17.6% of QEMU's samples in the host kernel's page clearing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lesson=${1:-nvme-queues}
