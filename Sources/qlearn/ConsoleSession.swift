@@ -38,8 +38,7 @@ struct ConsoleSession {
         }
         printError("Back to the console.")
       case .guestClosed:
-        _ = try SessionResolver.running(directory)
-        throw SessionError.vmGone(lesson: directory.lesson, reason: "the console closed", qemuOutput: [], console: [])
+        throw await SessionResolver.gone(directory, reason: "the console closed")
       case .inputClosed:
         return
       }
@@ -99,7 +98,7 @@ struct MonitorPrompt {
           .replacingOccurrences(of: "\r\n", with: "\n")
         print(TerminalSafe.line(output), terminator: output.hasSuffix("\n") || output.isEmpty ? "" : "\n")
       } catch let error as QMPError {
-        if case .vmGone = error { throw SessionError.vmGone(lesson: directory.lesson, reason: "QEMU closed its monitor", qemuOutput: [], console: []) }
+        if case .vmGone = error { throw await SessionResolver.gone(directory, reason: "QEMU closed its monitor") }
         print(error.localizedDescription)
       }
     }

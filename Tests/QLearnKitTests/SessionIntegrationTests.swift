@@ -109,6 +109,24 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: session.url.path))
   }
 
+  @Test func aGuestThatPowersOffUnderTheLearnersConsoleIsReportedWithItsLastLines() throws {
+    let cli = try QLearnCLI()
+    #expect(try cli.run(["start", "nvme-queues", "--detach", "--accel", "tcg"]).status == 0)
+    defer { _ = try? cli.run(["stop", "--all"]) }
+    // The learner types the power-off on the console; the input stays open, so only the VM's end can end attach.
+    let qlearn = try qlearnExecutableURL().path
+    let typed = "echo 1 > /proc/sys/kernel/sysrq; echo o > /proc/sysrq-trigger"
+    let attach = try Command(
+      "sh", ["-c", "(printf '%s\\n' \"$1\"; sleep 5) | \"$0\" attach nvme-queues", qlearn, typed],
+      currentDirectory: Repository.root, environment: cli.environment
+    ).output()
+    #expect(attach.status == 1)
+    #expect(attach.stderrText.contains("The VM of 'nvme-queues' is gone: QEMU exited with status 0"), "\(attach.stderrText)")
+    let console = try #require(attach.stderrText.range(of: "Last console lines:\n"), "\(attach.stderrText)")
+    #expect(attach.stderrText[console.upperBound...].contains("Power down"), "\(attach.stderrText)")
+    #expect(!FileManager.default.fileExists(atPath: SessionDirectory.forLesson("nvme-queues", paths: cli.paths).url.path))
+  }
+
   @Test func aCommaInAValueReachesQEMUAsALiteralComma() async throws {
     // Lint refuses such a serial (see the serial-with-comma fixture); this proves the second line of defence: were
     // one to get through, QEMU's own quoting keeps it one value instead of a new option.

@@ -41,8 +41,29 @@ public enum SessionResolver {
         lesson: record?.lesson ?? directory.lesson, reason: reason, qemuOutput: qemuOutput, console: console)
     case .stale:
       directory.remove()
-      throw SessionError.vmGone(lesson: directory.lesson, reason: "its supervisor is gone", qemuOutput: [], console: [])
+      throw SessionError.vmGone(lesson: directory.lesson, reason: "its supervisor is gone")
     }
+  }
+
+  /// The error for a session whose console or monitor QEMU just closed. The supervisor records QEMU's end a moment
+  /// later, so this waits up to `patience` for that record: with it the report carries QEMU's and the guest's last
+  /// lines (a panic says why); without it, `reason` alone.
+  public static func gone(
+    _ directory: SessionDirectory, reason: String, patience: Duration = .seconds(2)
+  ) async -> SessionError {
+    let deadline = ContinuousClock.now + patience
+    while true {
+      do {
+        _ = try running(directory)
+      } catch let error as SessionError {
+        return error
+      } catch {
+        break
+      }
+      guard ContinuousClock.now < deadline else { break }
+      try? await Task.sleep(for: .milliseconds(50))
+    }
+    return .vmGone(lesson: directory.lesson, reason: reason)
   }
 
   /// Asks the supervisor to stop QEMU and waits for the session folder to go; removes it itself if need be.
@@ -64,7 +85,7 @@ public enum SessionError: Error, LocalizedError, Equatable {
   case ambiguous([String])
   /// QEMU ended under a running session; `qemuOutput` and `console` are the last lines each printed, so that a guest
   /// that panicked or powered off says why in the report.
-  case vmGone(lesson: String, reason: String, qemuOutput: [String], console: [String])
+  case vmGone(lesson: String, reason: String, qemuOutput: [String] = [], console: [String] = [])
 
   public var errorDescription: String? {
     switch self {
