@@ -105,7 +105,7 @@ private final class PseudoTerminal {
     let outcome = try Pager.present(tall, style: .plain, fileDescriptor: pty.secondary, environment: ["PAGER": pager])
     #expect(outcome == .paged)
     #expect(try String(contentsOf: capture, encoding: .utf8) == tall)
-    #expect(try pty.drain() == "LESS=FRX")
+    #expect(try pty.drain() == "LESS=FRXK")
   }
 
   @Test func aPagerThatCannotStartFallsBackToPlainOutput() throws {

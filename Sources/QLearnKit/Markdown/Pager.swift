@@ -11,8 +11,9 @@ import Foundation
 /// Shows long text a screen at a time, the way `git` and `man` do.
 public enum Pager {
   /// The pager used when `$PAGER` is unset: `-R` passes qlearn's colours, `-F` quits at once when the text fits after
-  /// all, `-X` leaves the text on screen after quitting so the learner can still read it while typing.
-  public static let defaultCommand = "less -R -F -X"
+  /// all, `-X` leaves the text on screen after quitting so the learner can still read it while typing, `-K` quits on
+  /// Ctrl-C as `q` does.
+  public static let defaultCommand = "less -R -F -X -K"
 
   /// What ``present(_:style:fileDescriptor:environment:)`` did, for the caller's logs and for tests.
   enum Outcome: Equatable {
@@ -26,7 +27,7 @@ public enum Pager {
   }
 
   /// Writes text to stdout; when stdout is a TTY and the text is taller than the terminal, pipes it through $PAGER
-  /// (default `less -R -F -X`), falling back to plain output if the pager cannot start. An empty `$PAGER` means "no
+  /// (default `less -R -F -X -K`), falling back to plain output if the pager cannot start. An empty `$PAGER` means "no
   /// pager", as for git. The text is written as given: render it with the same `style` first.
   public static func present(_ text: String, style: TerminalStyle) throws {
     _ = try present(text, style: style, fileDescriptor: 1, environment: ProcessInfo.processInfo.environment)
@@ -55,29 +56,35 @@ public enum Pager {
 
   /// Runs `command` through `/bin/sh -c` (so `$PAGER` may carry options and quoting, as everywhere else) with `text` on
   /// its stdin and `fileDescriptor` as its stdout. False if the pager never ran.
+  ///
+  /// The pager must stay in qlearn's process group: that is the terminal's foreground group, the one allowed to read
+  /// the keyboard. Foundation's `Process` puts its child in a group of its own, where `less` is stopped by `SIGTTIN`
+  /// at its first read of the terminal and the learner is left before a blank screen that Ctrl-C cannot end.
   private static func runPager(
     _ command: String, text: String, fileDescriptor: Int32, environment: [String: String]
   ) throws -> Bool {
     var childEnvironment = environment
-    // As git does: a bare `PAGER=less` still passes colours and quits on short text.
-    if childEnvironment["LESS"] == nil { childEnvironment["LESS"] = "FRX" }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", command]
-    process.environment = childEnvironment
-    let input = Pipe()
-    process.standardInput = input
-    process.standardOutput = FileHandle(fileDescriptor: fileDescriptor, closeOnDealloc: false)
+    // As git does, and with K: a bare `PAGER=less` still passes colours, quits on short text, and quits on Ctrl-C.
+    if childEnvironment["LESS"] == nil { childEnvironment["LESS"] = "FRXK" }
+    var fds: [Int32] = [0, 0]
+    try syscall("pipe", "pager input") { pipe(&fds) }
+    for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    let (readEnd, writeEnd) = (fds[0], fds[1])
+    let pid: pid_t
     do {
-      try process.run()
+      pid = try Spawn.run(
+        ["/bin/sh", "-c", command], standard: .init(input: readEnd, output: fileDescriptor, error: 2),
+        environment: childEnvironment)
     } catch {
+      close(readEnd)
+      close(writeEnd)
       return false
     }
-    input.fileHandleForReading.closeFile()
+    close(readEnd)
 
     // A learner who quits the pager early closes its stdin: that must end the write with EPIPE, not kill qlearn with
-    // SIGPIPE. And Ctrl-C belongs to the pager while it runs (less handles it); qlearn must not die underneath it and
-    // hand the terminal back to the shell while less still reads it.
+    // SIGPIPE. And Ctrl-C belongs to the pager while it runs: qlearn must not die underneath it and hand the terminal
+    // back to the shell while the pager still reads it.
     let previousPipe = signal(SIGPIPE, SIG_IGN)
     let previousInterrupt = signal(SIGINT, SIG_IGN)
     defer {
@@ -85,14 +92,13 @@ public enum Pager {
       signal(SIGINT, previousInterrupt)
     }
     do {
-      try writeAll(text, to: input.fileHandleForWriting.fileDescriptor)
+      try writeAll(text, to: writeEnd)
     } catch let error as SystemError where error.errno == EPIPE {
       // The pager quit (or never read); its exit status below tells which.
     }
-    input.fileHandleForWriting.closeFile()
-    process.waitUntilExit()
-    let status = process.terminationStatus
-    return !(process.terminationReason == .exit && (status == 126 || status == 127))
+    close(writeEnd)
+    if case .exited(let status) = try Spawn.wait(pid), status == 126 || status == 127 { return false }
+    return true
   }
 
   private static func lineCount(_ text: String) -> Int {

@@ -36,7 +36,13 @@ public enum Spawn {
   /// Spawns `argv[0]` (an absolute path) with `argv`, returning its pid. Descriptors not named in `standard` become
   /// `/dev/null`, and every descriptor above 2 is closed in the child: a long-lived child (the supervisor, QEMU) must
   /// not keep a pipe or socket of whoever started qlearn open, or that caller never sees end-of-file.
-  public static func run(_ argv: [String], standard: Standard = .init(), newSession: Bool = false) throws(SystemError) -> pid_t {
+  ///
+  /// Without `newSession` the child stays in qlearn's own process group, so on a terminal it is in the foreground as
+  /// qlearn is: it may read the terminal (a pager does) without being stopped by `SIGTTIN`, and it gets the terminal's
+  /// Ctrl-C. `environment` replaces qlearn's own when given.
+  public static func run(
+    _ argv: [String], standard: Standard = .init(), newSession: Bool = false, environment: [String: String]? = nil
+  ) throws(SystemError) -> pid_t {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
@@ -63,8 +69,15 @@ public enum Spawn {
 
     var cArguments = argv.map { strdup($0) } + [nil]
     defer { cArguments.forEach { free($0) } }
+    var cEnvironment = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+    defer { cEnvironment?.forEach { free($0) } }
     var pid: pid_t = 0
-    let result = posix_spawn(&pid, argv[0], &actions, &attributes, &cArguments, environ)
+    let result =
+      if cEnvironment != nil {
+        posix_spawn(&pid, argv[0], &actions, &attributes, &cArguments, &cEnvironment!)
+      } else {
+        posix_spawn(&pid, argv[0], &actions, &attributes, &cArguments, environ)
+      }
     guard result == 0 else { throw SystemError(call: "posix_spawn", subject: argv[0], errno: result) }
     return pid
   }

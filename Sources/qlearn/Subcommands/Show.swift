@@ -7,7 +7,8 @@ extension QLearn {
     static let configuration = CommandConfiguration(
       abstract: "Read a lesson: its overview, machine, steps and prose.",
       discussion: """
-        Long text is paged through $PAGER (default: less -R -F -X) on a terminal. Colour follows the terminal; set \
+        Long text is paged through $PAGER (default: less -R -F -X -K) on a terminal: q or Ctrl-C quits, and \
+        PAGER= (empty) prints it all at once. Colour follows the terminal; set \
         NO_COLOR for plain text. Text from the lesson never reaches the terminal raw: control characters and escape \
         sequences are shown visibly (as ^[ and the like) instead.
 
