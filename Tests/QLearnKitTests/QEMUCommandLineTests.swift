@@ -171,3 +171,47 @@ import Testing
     #expect(QEMUCommandLine.option("nvme", [("serial", "x,file=/etc/passwd")]) == "nvme,serial=x,,file=/etc/passwd")
   }
 }
+
+/// The argv a learner with working KVM gets. Nested KVM hangs on the machines these tests run on, so no test can boot
+/// it: these tests hold the command line to what QEMU 7.2 accepts under KVM.
+@Suite struct KVMCommandLineTests {
+  static let kvm = {
+    var plan = QEMUCommandLineTests.plan
+    plan.accelerator = .kvm
+    return plan
+  }()
+
+  func lesson(_ id: String) throws -> Lesson {
+    try #require(try? LessonLoader.load(Repository.lessons.appendingPathComponent("\(id).md")).get())
+  }
+
+  func machineOption(_ argv: [String]) -> String? {
+    argv.indices.dropLast().first { argv[$0] == "-machine" }.map { argv[$0 + 1] }
+  }
+
+  @Test(arguments: ["iommu", "vfio-bind"])
+  func anIOMMULessonSplitsTheIrqchipUnderKVMOnly(id: String) throws {
+    let machine = try lesson(id).machine
+    // QEMU refuses intel-iommu's interrupt remapping with KVM's own full irqchip.
+    #expect(machineOption(QEMUCommandLine.arguments(for: machine, plan: Self.kvm))?.contains("kernel-irqchip=split") == true)
+    #expect(QEMUCommandLine.arguments(for: machine, plan: Self.kvm).contains("kvm"))
+    #expect(machineOption(QEMUCommandLine.arguments(for: machine, plan: QEMUCommandLineTests.plan))?.contains("kernel-irqchip") == false)
+  }
+
+  @Test func aLessonWithoutAnIOMMUKeepsKVMsFullIrqchip() throws {
+    let argv = QEMUCommandLine.arguments(for: try lesson("nvme-queues").machine, plan: Self.kvm)
+    #expect(machineOption(argv) == "pc,hpet=off")
+    #expect(!argv.contains { $0.hasPrefix("tcg") })
+  }
+
+  @Test(arguments: Course(paths: [Repository.lessons]).lessons.map(\.id))
+  func noTCGOnlyKernelArgumentReachesAKVMGuest(id: String) throws {
+    let machine = try #require(Course(paths: [Repository.lessons]).lesson(id)).machine
+    let kvm = SessionLauncher.kernelArguments(for: machine, accelerator: .kvm, lpj: 4_000_000)
+    #expect(!kvm.contains { $0.hasPrefix("lpj=") }, "lpj is measured under TCG")
+    #expect(!kvm.contains("noapictimer"))
+    #expect(!kvm.contains { $0.hasPrefix("initcall_blacklist=") })
+    let tcg = SessionLauncher.kernelArguments(for: machine, accelerator: .tcg, lpj: 4_000_000)
+    #expect(tcg.contains("lpj=4000000") && tcg.contains("noapictimer"))
+  }
+}

@@ -82,11 +82,25 @@ public enum QEMUCommandLine {
     }
   }
 
+  /// `-machine`'s properties. Under KVM an `intel-iommu` needs the interrupt controller split between KVM (local APICs)
+  /// and QEMU (IOAPIC): with KVM's full irqchip QEMU 7.2 refuses `intremap=on` ("Interrupt Remapping cannot work with
+  /// kernel-irqchip=on, please use 'split|off'"), and with `intremap` left at `auto` the IOMMU would lose remapping, so
+  /// the guest would not see what it sees under TCG, where QEMU emulates every interrupt controller itself. (Split also
+  /// lets `eim` default to on, so a KVM guest may remap in x2APIC mode where a TCG one uses xAPIC.)
+  static func machineProperties(_ machine: Machine, accelerator: BootPlan.Accelerator) -> [(String, String)] {
+    var properties = [("hpet", "off")]
+    if machine.hasNVDIMM { properties.append(("nvdimm", "on")) }
+    if accelerator == .kvm, machine.devices.contains(where: { $0.kind.name == "intel-iommu" }) {
+      properties.append(("kernel-irqchip", "split"))
+    }
+    return properties
+  }
+
   public static func arguments(for machine: Machine, plan: BootPlan) -> [String] {
     var argv: [String] = [plan.qemuBinary]
     func add(_ flag: String, _ value: String) { argv += [flag, value] }
 
-    add("-machine", option(machine.type.rawValue, [("hpet", "off")] + (machine.hasNVDIMM ? [("nvdimm", "on")] : [])))
+    add("-machine", option(machine.type.rawValue, machineProperties(machine, accelerator: plan.accelerator)))
     add("-accel", accelOption(plan.accelerator))
     if machine.pcieNativeHotplug { add("-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off") }
     argv += ["-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"]

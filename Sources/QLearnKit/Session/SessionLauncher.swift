@@ -85,8 +85,16 @@ public struct SessionLauncher: Sendable {
     let initramfs = try InitramfsBuilder(
       cacheDirectory: paths.cache.appendingPathComponent("initramfs"), progress: { report(.preparing($0)) }
     ).image(for: spec)
-    let lpj = try? LoopsPerJiffy.calibrated(
-      kernel: kernel, initramfs: initramfs, cacheDirectory: paths.cache, progress: { report(.preparing($0)) })
+    // lpj= is measured under TCG and holds only there: a KVM guest calibrates its own delay loop from the TSC.
+    var measuredLPJ: Int??
+    func lpj(for accelerator: BootPlan.Accelerator) -> Int? {
+      guard accelerator == .tcg else { return nil }
+      if let measuredLPJ { return measuredLPJ }
+      let value = try? LoopsPerJiffy.calibrated(
+        kernel: kernel, initramfs: initramfs, cacheDirectory: paths.cache, progress: { report(.preparing($0)) })
+      measuredLPJ = .some(value)
+      return value
+    }
 
     let choice = AcceleratorChoice(cacheDirectory: paths.cache)
     var decision = try choice.decide(options.accelerator)
@@ -95,9 +103,8 @@ public struct SessionLauncher: Sendable {
     while true {
       var plan = BootPlan(
         accelerator: decision.accelerator, kernel: kernel.fastBootImage, initrd: initramfs,
-        kernelArguments: InitramfsBuilder.kernelArguments(
-          lpj: lpj, legacyInterrupts: lesson.machine.devices.contains { $0.kind.legacyInterrupts },
-          tcg: decision.accelerator == .tcg),
+        kernelArguments: Self.kernelArguments(
+          for: lesson.machine, accelerator: decision.accelerator, lpj: lpj(for: decision.accelerator)),
         sessionDirectory: directory.url,
         qbootImage: Self.qboot)
       plan.bootImage = bootImage
@@ -114,6 +121,14 @@ public struct SessionLauncher: Sendable {
         attempt += 1
       }
     }
+  }
+
+  /// qlearn's kernel arguments for `machine` under `accelerator`. The TCG-only ones (`lpj=`, measured under TCG;
+  /// `noapictimer`; the skipped initcalls) never reach a KVM guest.
+  static func kernelArguments(for machine: Machine, accelerator: BootPlan.Accelerator, lpj: Int?) -> [String] {
+    InitramfsBuilder.kernelArguments(
+      lpj: accelerator == .tcg ? lpj : nil, legacyInterrupts: machine.devices.contains { $0.kind.legacyInterrupts },
+      tcg: accelerator == .tcg)
   }
 
   /// IDE disk, SCSI disk layer, the usual root file systems, and the virtio-serial port for the image's own qemu-ga.
