@@ -25,6 +25,17 @@ import Testing
     }
   }
 
+  /// Raw control bytes in a lesson never get as far as a renderer: the lesson is refused, at their place, and the
+  /// refusal quotes none of them.
+  @Test func showRefusesALessonWithRawControlBytesAndQuotesNone() throws {
+    let output = try QLearnCLI().run(["show", "hostile-raw", "--lessons", "Tests/QLearnKitTests/Fixtures/lessons/hostile-raw"])
+    #expect(output.status != 0)
+    let said = output.stdoutText + output.stderrText
+    #expect(said.contains("hostile-raw.md:18:22"), "\(said)")
+    #expect(said.contains("control character U+001B (ESC)"), "\(said)")
+    #expect(!output.stdout.contains(0x1B) && !output.stderr.contains(0x1B))
+  }
+
   @Test func lintExitStatusesFollowTheContract() throws {
     let cli = try QLearnCLI()
     let clean = try cli.run(["lint"])

@@ -4,7 +4,7 @@ import Foundation
 public struct YAMLError: Error, LocalizedError, Sendable, Equatable {
   public enum Reason: Sendable, Equatable {
     case syntax, tooLarge, tooManyAliases, tooManyNodes, tooDeep, duplicateKey, multipleDocuments, undefinedAlias,
-      nonScalarKey
+      nonScalarKey, unsupportedTag, controlCharacter
   }
 
   public var reason: Reason
@@ -95,5 +95,22 @@ extension YAMLError {
       reason: .nonScalarKey, location: location,
       message: "a mapping key here is \(kindName); qlearn reads only text keys",
       suggestion: "Write the key as plain text, like 'title: ...'; quote it if it starts with '[', '{' or '?'.")
+  }
+
+  static func unsupportedTag(_ tag: String, at location: SourceLocation) -> YAMLError {
+    YAMLError(
+      reason: .unsupportedTag, location: location,
+      message: "the tag \(tag) is outside YAML's core schema, which is all a lesson may use",
+      suggestion: "Remove the tag and write the value as plain text, a number, true/false, a list or a mapping"
+        + " (only !!str, !!int, !!float, !!bool, !!null, !!seq and !!map are read).")
+  }
+
+  static func controlCharacter(_ code: UInt32, at location: SourceLocation) -> YAMLError {
+    YAMLError(
+      reason: .controlCharacter, location: location,
+      message: "this value holds the control character U+" + String(code, radix: 16, uppercase: true)
+        + " (written as an escape such as \\e, \\x1b or \\0 in a double-quoted string); lesson text must be plain text",
+      suggestion: "Remove the escape. To show an escape sequence to the learner, write it as text in single quotes,"
+        + " e.g. '\\e[2J'.")
   }
 }

@@ -100,15 +100,21 @@ struct YAMLTreeBuilder {
       let s = event.data.scalar
       let text = s.value.map { String(decoding: UnsafeBufferPointer(start: $0, count: s.length), as: UTF8.self) } ?? ""
       let node = YAMLNode(
-        kind: .scalar(text, plain: s.style == YAML_PLAIN_SCALAR_STYLE), location: location, tag: Self.tag(s.tag))
+        kind: .scalar(text, plain: s.style == YAML_PLAIN_SCALAR_STYLE), location: location,
+        tag: try Self.coreTag(s.tag, at: location))
+      if let control = text.unicodeScalars.first(where: Self.isControl) {
+        throw .controlCharacter(control.value, at: location)
+      }
       try count(1, alias: nil, at: location)
       try add(node, nodeCount: 1, height: 0, anchor: Self.string(s.anchor))
     case YAML_SEQUENCE_START_EVENT:
       let s = event.data.sequence_start
-      try open(Frame(location: location, tag: Self.tag(s.tag), anchor: Self.string(s.anchor), isMapping: false))
+      try open(
+        Frame(location: location, tag: try Self.coreTag(s.tag, at: location), anchor: Self.string(s.anchor), isMapping: false))
     case YAML_MAPPING_START_EVENT:
       let m = event.data.mapping_start
-      try open(Frame(location: location, tag: Self.tag(m.tag), anchor: Self.string(m.anchor), isMapping: true))
+      try open(
+        Frame(location: location, tag: try Self.coreTag(m.tag, at: location), anchor: Self.string(m.anchor), isMapping: true))
     case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
       guard let frame = stack.popLast() else { break }
       let kind: YAMLNode.Kind = frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items)
@@ -184,6 +190,29 @@ struct YAMLTreeBuilder {
 
   private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
     pointer.map { String(cString: $0) }
+  }
+
+  /// A character no lesson value needs and a terminal could obey: C0 controls but tab and newline, DEL, C1 controls.
+  /// libyaml refuses them written raw; a double-quoted string can still spell them as escapes (`"\e[2J"`, `"\0"`).
+  static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x09, 0x0A: false
+    case 0x00...0x1F, 0x7F...0x9F: true
+    default: false
+    }
+  }
+
+  /// The tags of YAML's core schema, in the short form authors write, and `!` (YAML's "non-specific" tag: a quoted
+  /// string). Anything else (`!!binary`, `!!set`, `!!python/object`, a local `!thing`) asks a loader for types a
+  /// lesson never needs, so it is refused where it stands.
+  static let coreTags: Set<String> = ["!!str", "!!int", "!!float", "!!bool", "!!null", "!!seq", "!!map", "!"]
+
+  private static func coreTag(
+    _ pointer: UnsafeMutablePointer<yaml_char_t>?, at location: SourceLocation
+  ) throws(YAMLError) -> String? {
+    guard let tag = tag(pointer) else { return nil }
+    guard coreTags.contains(tag) else { throw .unsupportedTag(String(tag.prefix(60)), at: location) }
+    return tag
   }
 
   /// libyaml resolves `!!str` to `tag:yaml.org,2002:str`; give it back in the short form authors write.
