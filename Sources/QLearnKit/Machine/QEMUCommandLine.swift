@@ -20,6 +20,9 @@ public struct BootPlan: Sendable, Equatable {
   /// The learner's own disk image as the first IDE disk (the tutorial's `-hda boot.qcow2`), with its format; its
   /// system runs qemu-ga on the standard virtio-serial port instead of qlearn's second serial port.
   public var bootImage: BootImage?
+  /// Whether user-mode netdevs may reach past QEMU (the host's services, the internet): only for a lesson that
+  /// declares `requires: [network]` and whose learner consented. Otherwise they are built with `restrict=on`.
+  public var networkAllowed = false
   /// Host PCI addresses for the machine's `vfio-pci` devices, in declaration order (``VFIOHost/assign(to:chosen:bound:)``).
   public var vfioHosts: [String] = []
 
@@ -156,6 +159,9 @@ public enum QEMUCommandLine {
         pairs += [("ifname", name), ("script", "no"), ("downscript", "no")]
         if let queues = netdev.queues { pairs.append(("queues", String(queues))) }
         pairs.append(("vhost", netdev.vhost == true ? "on" : "off"))
+      } else if netdev.kind == .user, !plan.networkAllowed {
+        // The guest keeps QEMU's own gateway and DNS addresses, and reaches nothing behind them.
+        pairs.append(("restrict", "on"))
       }
       add("-netdev", option(netdev.kind.rawValue, pairs))
     }

@@ -19,6 +19,8 @@ public enum HostCheck {
         ? "no host device is bound to vfio-pci (\(VFIOHost.driverDirectory) lists none)" : nil
     case .root:
       return geteuid() == 0 ? nil : "qlearn is not running as root"
+    case .network:
+      return nil  // a learner's consent, not a host's capability: ``NetworkConsent``
     }
   }
 

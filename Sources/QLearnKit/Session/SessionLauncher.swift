@@ -25,6 +25,8 @@ public struct LaunchOptions: Sendable {
   public var rootDevice = "/dev/sda1"
   /// Host devices (`0000:01:00.0`) for the lesson's `vfio-pci` devices, in order; empty takes those bound to vfio-pci.
   public var vfioDevices: [String] = []
+  /// The learner consents to a lesson's `requires: [network]` (remembered per lesson version by ``NetworkConsent``).
+  public var allowNetwork = false
 
   public init() {}
 }
@@ -63,6 +65,7 @@ public struct SessionLauncher: Sendable {
   public func start(_ lesson: Lesson, options: LaunchOptions) async throws -> Running {
     let unmet = HostCheck.unmet(lesson)
     guard unmet.isEmpty else { throw LaunchError.hostLacks(lesson: lesson.id, unmet) }
+    let networkAllowed = try NetworkConsent(paths: paths).decide(for: lesson, allow: options.allowNetwork)
     let directory = SessionDirectory.forLesson(lesson.id, paths: paths)
     switch directory.state() {
     case .running: throw LaunchError.alreadyRunning(lesson: lesson.id)
@@ -108,6 +111,7 @@ public struct SessionLauncher: Sendable {
         sessionDirectory: directory.url,
         qbootImage: Self.qboot)
       plan.bootImage = bootImage
+      plan.networkAllowed = networkAllowed
       plan.vfioHosts = try VFIOHost.assign(to: lesson.machine, chosen: options.vfioDevices)
       do {
         let timeout = decision.isProbe ? AcceleratorChoice.kvmDeadline : options.effectiveBootTimeout

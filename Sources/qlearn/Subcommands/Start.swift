@@ -98,6 +98,13 @@ struct BootOptions: ParsableArguments {
       valueName: "0000:BB:DD.F"))
   var vfioDevice: [String] = []
 
+  @Flag(
+    help: ArgumentHelp(
+      "Consent to a lesson that declares requires: [network]: its guest, and the checks run there, may reach your "
+        + "computer's services (10.0.2.2 is your host's loopback) and the internet. Remembered for that version of "
+        + "the lesson. Without it (and for every other lesson) QEMU's user network is restricted to the guest."))
+  var allowNetwork = false
+
   func validate() throws {
     if modules != nil && kernel == nil { throw ValidationError("--modules goes with --kernel.") }
     if kernel != nil && kernelVersion != nil { throw ValidationError("Give --kernel or --kernel-version, not both.") }
@@ -122,6 +129,7 @@ struct BootOptions: ParsableArguments {
     options.bootImage = bootImage.map { URL(fileURLWithPath: $0) }
     options.rootDevice = root
     options.vfioDevices = vfioDevice
+    options.allowNetwork = allowNetwork
     return options
   }
 }
