@@ -68,6 +68,8 @@ import Testing
     #expect(refused.status != 0)
     #expect(refused.stderrText.contains("asks for network access"), "\(refused.stderrText)")
     #expect(refused.stderrText.contains("--allow-network"), "\(refused.stderrText)")
+    let verify = try cli.run(["verify", "guest-net-open", "--accel", "tcg"] + Self.lessons)
+    #expect(verify.stdoutText.contains("SKIPPED, its guest reaches the network"), "\(verify.stdoutText)")
 
     let server = try await startLoopbackServer(in: cli.home)
     defer {

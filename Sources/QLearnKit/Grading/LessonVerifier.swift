@@ -63,6 +63,11 @@ public struct LessonVerifier: Sendable {
       let reason = unmet.map { "needs \($0.0.explanation): \($0.1)" }.joined(separator: "; ")
       return LessonReport(lesson: lesson.id, outcome: .skipped(reason: reason))
     }
+    if lesson.requires.contains(.network), !options.allowNetwork {
+      return LessonReport(
+        lesson: lesson.id,
+        outcome: .skipped(reason: "its guest reaches the network (requires: [network]); verify it with --allow-network"))
+    }
     var report = LessonReport(lesson: lesson.id, outcome: .defective)
     // Short and private: socket paths must fit sockaddr_un, and nothing else may use this folder.
     let runtime = URL(fileURLWithPath: "/tmp/qlv-\(getpid())-\(UUID().uuidString.prefix(8))")
