@@ -116,4 +116,35 @@ final class QlearnChild {
       #expect(stored.allSatisfy { $0.outcomes.count == 5 })
     }
   }
+
+  /// 200 SIGKILLs at random moments of a writer's life (before its first commit, between two, inside one), each
+  /// followed by SQLite's own integrity check and a look at every attempt stored: none may be half-recorded, and
+  /// every acknowledged one must be whole.
+  @Test func twoHundredKillsAtRandomMomentsLeaveNoHalfRecordedAttempt() throws {
+    let directory = try progressTestDirectory()
+    var generator = SystemRandomNumberGenerator()
+    var acknowledged = Set<Int64>()
+    var killedMidStream = 0
+    for round in 0..<200 {
+      let child = try QlearnChild(arguments: ["_debug-record", "--data-dir", directory.path, "--count", "100000"])
+      // Let it commit a few attempts (or none), then land the signal somewhere inside the next ones.
+      let waitFor = Int.random(in: 0...6, using: &generator)
+      var ids = waitFor == 0 ? [] : child.readAcknowledgedIDs(limit: waitFor)
+      usleep(UInt32.random(in: 0...4_000, using: &generator))
+      let pid = child.process.processIdentifier
+      try syscall("kill", "\(pid)") { kill(pid, SIGKILL) }
+      child.process.waitUntilExit()
+      ids += child.readAcknowledgedIDs()
+      if child.process.terminationReason == .uncaughtSignal { killedMidStream += 1 }
+      acknowledged.formUnion(ids)
+
+      let store = try ProgressStore(directory: directory)
+      try #require(try store.integrityCheck() == "ok", "round \(round)")
+      let stored = try store.attempts(lesson: "debug-record")
+      try #require(stored.allSatisfy { $0.outcomes.count == 5 }, "a half-recorded attempt after round \(round)")
+      let storedIDs = Set(stored.map(\.id))
+      try #require(acknowledged.isSubset(of: storedIDs), "an acknowledged attempt was lost in round \(round)")
+    }
+    #expect(killedMidStream == 200, "every round must end by the signal, not by the writer finishing")
+  }
 }
