@@ -15,11 +15,13 @@ public struct LessonDecoder {
     defer { map.finish() }
     let before = sink.diagnostics.count
     let id = map.required("id", "the lesson's id, which is also its file name")?.identifier()
-    let title = map.required("title", "a short title")?.string()
-    let summary = map.required("summary", "one sentence saying what the learner will do")?.string()
+    let title = map.required("title", "a short title")?.string(maxLength: LessonLimits.title)
+    let summary = map.required("summary", "one sentence saying what the learner will do")?
+      .string(maxLength: LessonLimits.summary)
     let topic = map.required("topic", "the subject area, e.g. storage, pci, numa")?.identifier()
     let minutes = map.required("minutes", "estimated time in minutes")?.integer(in: 1...600)
-    let prerequisites = map.optional("prerequisites")?.list { $0.identifier() } ?? []
+    let prerequisites =
+      map.optional("prerequisites")?.list(max: LessonLimits.prerequisites, of: "prerequisites") { $0.identifier() } ?? []
     let requires =
       map.optional("requires")?.list { item in
         item.enumeration(HostRequirement.self, what: "a host requirement")
@@ -47,14 +49,18 @@ public struct LessonDecoder {
   static let stepKeys = ["id", "title", "goal", "prose", "hints", "checks", "solution"]
 
   func decodeSteps(_ reader: NodeReader) -> [Step]? {
-    reader.list { item -> Step? in
+    reader.list(max: LessonLimits.steps, of: "steps") { item -> Step? in
       guard let map = item.mapping(known: Self.stepKeys) else { return nil }
       defer { map.finish() }
       let id = map.required("id", "the step's id")?.identifier()
-      let title = map.required("title", "the step's title")?.string()
-      let goal = map.required("goal", "what the learner must achieve, in one sentence")?.string()
-      let heading = map.optional("prose")?.string()
-      let hints = map.optional("hints")?.list { $0.string() } ?? []
+      let title = map.required("title", "the step's title")?.string(maxLength: LessonLimits.title)
+      let goal = map.required("goal", "what the learner must achieve, in one sentence")?
+        .string(maxLength: LessonLimits.goal)
+      let heading = map.optional("prose")?.string(maxLength: LessonLimits.title)
+      let hints =
+        map.optional("hints")?.list(max: LessonLimits.hintsPerStep, of: "hints") {
+          $0.string(maxLength: LessonLimits.hint)
+        } ?? []
       let checks =
         map.required("checks", "the checks that grade this step").flatMap { decodeChecks($0) } ?? []
       let solution =
@@ -69,7 +75,7 @@ public struct LessonDecoder {
 
   /// `guest_requires:` entries are checks with one more key, `because:`, which is the reason shown when it fails.
   func decodeGuestRequirements(_ reader: NodeReader) -> [GuestRequirement]? {
-    reader.list { item -> GuestRequirement? in
+    reader.list(max: LessonLimits.guestRequirements, of: "guest requirements") { item -> GuestRequirement? in
       guard case .mapping(let pairs) = item.node.kind else {
         item.mismatch("a guest requirement: a mapping with 'check: <name>', its arguments and 'because: <reason>'")
         return nil
@@ -88,7 +94,7 @@ public struct LessonDecoder {
   }
 
   func decodeChecks(_ reader: NodeReader) -> [CheckUse]? {
-    reader.list { item in decodeCheck(item, excluding: nil) }
+    reader.list(max: LessonLimits.checksPerStep, of: "checks") { item in decodeCheck(item, excluding: nil) }
   }
 
   /// One `{check: <name>, <argument>: <value>...}` mapping; `excluding` names a key that is not an argument.
@@ -116,7 +122,7 @@ public struct LessonDecoder {
   }
 
   func decodeSolution(_ reader: NodeReader) -> [SolutionAction]? {
-    reader.list { item -> SolutionAction? in
+    reader.list(max: LessonLimits.solutionActions, of: "solution actions") { item -> SolutionAction? in
       guard let map = item.mapping(known: ["guest", "monitor", "answer", "wait"]) else { return nil }
       defer { map.finish() }
       if map.keys.count != 1 {

@@ -27,10 +27,17 @@ public struct NodeReader {
     fail("expected \(expected), found \(found)")
   }
 
-  /// Any scalar, as text. Numbers and words are fine: `serial: 1234` is the string "1234".
-  public func string() -> String? {
+  /// Any scalar, as text, of at most `maxLength` characters. Numbers and words are fine: `serial: 1234` is the string
+  /// "1234".
+  public func string(maxLength: Int = LessonLimits.text) -> String? {
     guard let text = node.scalar, !node.isNull else {
       mismatch("a string")
+      return nil
+    }
+    guard text.count <= maxLength else {
+      fail(
+        "this text is \(text.count) characters long, over the limit of \(maxLength) qlearn sets here",
+        suggestion: "Shorten it; long explanations belong in the lesson's prose below the front matter.")
       return nil
     }
     return text
@@ -102,9 +109,16 @@ public struct NodeReader {
   }
 
   /// A list whose items are read by `each`; items that fail are reported by `each` and dropped.
-  public func list<T>(_ each: (NodeReader) -> T?) -> [T]? {
+  /// The list's items, each read by `each`; at most `max` of them (`what` names them in the refusal).
+  public func list<T>(max: Int = .max, of what: String = "items", _ each: (NodeReader) -> T?) -> [T]? {
     guard case .sequence(let items) = node.kind else {
       mismatch("a list")
+      return nil
+    }
+    guard items.count <= max else {
+      fail(
+        "this list has \(items.count) \(what), over the limit of \(max) qlearn sets for a lesson",
+        suggestion: "Split the lesson, or keep the \(what) that teach the most.")
       return nil
     }
     return items.enumerated().compactMap { index, item in
