@@ -1,6 +1,6 @@
 /// Every device kind a lesson may declare: each device of the seed tutorial, with the properties its lessons turn.
 public enum DeviceCatalog {
-  public static let all: [DeviceKind] = storage + network + bridges + platform
+  public static let all: [DeviceKind] = storage + network + bridges + platform + temporary
 
   public static func kind(named name: String) -> DeviceKind? { byName[name] }
 
@@ -12,12 +12,16 @@ public enum DeviceCatalog {
 
   static let storage: [DeviceKind] = [
     DeviceKind(
-      "nvme", "NVM Express controller", plug: .pci,
+      "nvme", "NVM Express controller", plug: .pci, provides: .nvme,
       properties: pciSlot.merging([
         "drive": .disk, "serial": .token(maxLength: 20), "max_ioqpairs": queueCount,
         "msix_qsize": queueCount,
+        // TEMPORARY (lesson nvme-sriov): a controller in a subsystem, with its namespaces as nvme-ns, and SR-IOV.
+        "subsys": .token(maxLength: 32), "sriov_max_vfs": .integer(0...127),
+        "sriov_vq_flexible": .integer(0...0xFFFF), "sriov_vi_flexible": .integer(0...0xFFFF),
+        "sriov_max_vq_per_vf": .integer(0...255), "sriov_max_vi_per_vf": .integer(0...255),
       ]) { a, _ in a },
-      required: ["drive", "serial"], modules: ["nvme"]),
+      required: ["serial"], modules: ["nvme"]),
     DeviceKind(
       "megasas", "LSI MegaRAID SAS 1078 host bus adapter", plug: .pci, provides: .scsi,
       properties: pciSlot, modules: ["megaraid_sas", "sd_mod"]),
@@ -129,5 +133,40 @@ public enum DeviceCatalog {
       DeviceKind(
         "vfio-pci", "a host PCI device passed through VFIO (qlearn assigns it)", plug: .pci,
         properties: pciSlot)),
+  ]
+
+  // TEMPORARY: the devices of the lessons hwrng, watchdog, edu-device, virtio-balloon, usb-storage, usb-hotplug and nvme-sriov,
+  // until the open machine model reads every kind from QEMU and its modules from modules.alias.
+  static let temporary: [DeviceKind] = [
+    DeviceKind(
+      "virtio-rng-pci", "virtio entropy source", plug: .pci, properties: pciSlot,
+      modules: virtio + ["virtio_rng"]),
+    DeviceKind(
+      "i6300esb", "Intel 6300ESB watchdog timer", plug: .pci, properties: pciSlot, modules: ["i6300esb"]),
+    DeviceKind("edu", "QEMU's educational PCI device", plug: .pci, properties: pciSlot),
+    // QEMU 7.2's virtio-balloon-pci has no MSI-X (no `vectors` property): its config interrupt is INTx, so the
+    // guest must route legacy interrupts (without, `balloon 256` is never seen by the guest).
+    legacy(
+      DeviceKind(
+        "virtio-balloon-pci", "virtio memory balloon", plug: .pci,
+        properties: pciSlot.merging(["deflate-on-oom": .boolean, "free-page-reporting": .boolean]) { a, _ in a },
+        modules: virtio + ["virtio_balloon"])),
+    DeviceKind(
+      "qemu-xhci", "USB 3 (xHCI) host controller", plug: .pci, provides: .usb,
+      properties: pciSlot.merging(["p2": .integer(0...15), "p3": .integer(0...15)]) { a, _ in a },
+      modules: ["xhci_pci"]),
+    DeviceKind(
+      "usb-storage", "USB mass-storage stick", plug: .bus(.usb),
+      properties: ["drive": .disk, "serial": .token(maxLength: 20), "removable": .boolean],
+      required: ["drive"], modules: ["usb_storage", "sd_mod"]),
+    DeviceKind(
+      "nvme-subsys", "NVM subsystem that NVMe controllers join (subsys=)", plug: .none,
+      properties: ["nqn": .token(maxLength: 64)]),
+    DeviceKind(
+      "nvme-ns", "NVMe namespace on a controller", plug: .bus(.nvme),
+      properties: ["drive": .disk, "nsid": .integer(1...256), "shared": .boolean, "detached": .boolean],
+      required: ["drive"], modules: ["nvme"]),
+    DeviceKind("usb-kbd", "USB keyboard", plug: .bus(.usb), modules: ["usbhid", "hid_generic"]),
+    DeviceKind("usb-tablet", "USB tablet (absolute pointer)", plug: .bus(.usb), modules: ["usbhid", "hid_generic"]),
   ]
 }

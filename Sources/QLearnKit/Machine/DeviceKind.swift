@@ -8,6 +8,10 @@ public enum BusKind: String, Sendable, Hashable {
   case pcieSwitch = "pcie switch"
   /// A SCSI host bus adapter's bus, where `scsi-hd` goes.
   case scsi
+  /// A USB host controller's bus (`<id>.0`), where `usb-storage`, `usb-kbd` and `usb-tablet` go.
+  case usb
+  /// An NVMe controller's bus (the controller's id), where `nvme-ns` namespaces go.
+  case nvme
 }
 
 /// Where a device plugs in.
@@ -81,8 +85,8 @@ public struct DeviceKind: Sendable, Hashable {
     self.machines = machines
   }
 
-  /// QEMU's name for the bus this device offers, given its id: SCSI adapters call theirs `<id>.0`, bridges use the id.
+  /// QEMU's name for the bus this device offers, given its id: SCSI adapters and USB controllers call theirs `<id>.0`, bridges use the id.
   public func busName(forDeviceID id: String) -> String {
-    provides == .scsi ? "\(id).0" : id
+    provides == .scsi || provides == .usb ? "\(id).0" : id
   }
 }
