@@ -16,29 +16,35 @@ public struct CheckLibrary: Sendable {
       .filter { $0.hasSuffix(".yaml") }.sorted()
     for name in names {
       let url = directory.appendingPathComponent(name)
-      let sink = DiagnosticSink()
-      let display = CheckLibrary.displayPath(url)
-      let text = try String(contentsOf: url, encoding: .utf8)
-      do {
-        if let node = try YAML.parse(text, file: display),
-          let check = CheckDecoder(sink: sink).decode(node, file: display)
-        {
-          if check.name + ".yaml" != name {
-            sink.error(
-              check.location, "name",
-              "the check is named '\(check.name)' but its file is '\(name)'",
-              suggestion: "Name the file '\(check.name).yaml' so it can be found by name.")
-          } else if sink.isEmpty {
-            checks[check.name] = check
-          }
-        } else if sink.isEmpty {
-          sink.error(SourceLocation(file: display, line: 1, column: 1), "", "the check file is empty")
-        }
-      } catch {
-        sink.error(error.location, "", error.message, suggestion: error.suggestion)
-      }
-      diagnostics += sink.diagnostics
+      let (check, problems) = Self.parse(
+        try String(contentsOf: url, encoding: .utf8), file: CheckLibrary.displayPath(url), fileName: name)
+      if let check { checks[check.name] = check }
+      diagnostics += problems
     }
+  }
+
+  /// One check file's text: the check, or nil with the problems that kept it out. `fileName` must be `<name>.yaml`.
+  public static func parse(_ text: String, file: String, fileName: String) -> (CheckDefinition?, [Diagnostic]) {
+    let sink = DiagnosticSink()
+    do {
+      if let node = try YAML.parse(text, file: file),
+        let check = CheckDecoder(sink: sink).decode(node, file: file)
+      {
+        if check.name + ".yaml" != fileName {
+          sink.error(
+            check.location, "name",
+            "the check is named '\(check.name)' but its file is '\(fileName)'",
+            suggestion: "Name the file '\(check.name).yaml' so it can be found by name.")
+        } else if sink.isEmpty {
+          return (check, [])
+        }
+      } else if sink.isEmpty {
+        sink.error(SourceLocation(file: file, line: 1, column: 1), "", "the check file is empty")
+      }
+    } catch {
+      sink.error(error.location, "", error.message, suggestion: error.suggestion)
+    }
+    return (nil, sink.diagnostics)
   }
 
   static func displayPath(_ url: URL) -> String {
