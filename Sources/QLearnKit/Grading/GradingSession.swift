@@ -83,10 +83,12 @@ public struct GradingSession: Sendable {
 
   // MARK: Grading
 
-  /// Grades `step` as it is now, without recording or moving anything.
-  public func grade(_ step: Step) async throws -> StepGrade {
+  /// Grades `step` as it is now, without recording or moving anything. `attempt` (the learner's attempt number, this
+  /// one included) hides a question's answer (see ``StepGrader/grade(_:lesson:session:baseline:attempt:)``); nil shows
+  /// everything, for the author.
+  public func grade(_ step: Step, attempt: Int? = nil) async throws -> StepGrade {
     let baseline = try await baseline(for: step)
-    return try await grader.grade(step, lesson: lesson, session: live, baseline: baseline)
+    return try await grader.grade(step, lesson: lesson, session: live, baseline: baseline, attempt: attempt)
   }
 
   /// What `qlearn check` reports.
@@ -110,7 +112,8 @@ public struct GradingSession: Sendable {
   public func check() async throws -> CheckResult {
     guard let step = try await currentStep() else { throw GradingError.lessonFinished(lesson: lesson.id) }
     let started = Date()
-    let grade = try await grade(step)
+    let earlier = (try? store?.progress(lesson: lesson.id, steps: [step.id]).steps.first?.attempts) ?? 0
+    let grade = try await grade(step, attempt: (earlier ?? 0) + 1)
     try store?.recordAttempt(lesson: lesson.id, step: step.id, startedAt: started, outcomes: grade.outcomes)
     if grade.passed {
       let next = self.step(after: step)

@@ -61,7 +61,7 @@ enum GradingOutput {
     for check in result.grade.checks {
       print("  \(check.passed ? "✓ PASS" : "✗ FAIL")  \(safe(check.label))")
       if !check.passed {
-        print("      expected \(safe(check.expected)), actual \(safe(check.actual))")
+        print("      \(safe(check.failureText))")
       }
     }
     if result.grade.passed {
