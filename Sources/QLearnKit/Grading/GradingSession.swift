@@ -108,19 +108,45 @@ public struct GradingSession: Sendable {
   }
 
   /// Grades the current step, records the attempt, and on success moves to the next step; on failure reveals the next
-  /// hint. A dead VM or a silent guest throws before anything is recorded.
+  /// hint. A dead VM throws before anything is recorded; a guest or monitor that does not answer records a "not graded"
+  /// event (never a pass or a fail) and throws. A pass is recorded only once the next step has begun, so no attempt is
+  /// stored as passed while the step did not advance.
   public func check() async throws -> CheckResult {
     guard let step = try await currentStep() else { throw GradingError.lessonFinished(lesson: lesson.id) }
     let started = Date()
     let earlier = (try? store?.progress(lesson: lesson.id, steps: [step.id]).steps.first?.attempts) ?? 0
-    let grade = try await grade(step, attempt: (earlier ?? 0) + 1)
-    try store?.recordAttempt(lesson: lesson.id, step: step.id, startedAt: started, outcomes: grade.outcomes)
+    let grade: StepGrade
+    do {
+      grade = try await self.grade(step, attempt: earlier + 1)
+    } catch let error as GradingError {
+      recordUngraded(step, error)
+      throw error
+    }
     if grade.passed {
       let next = self.step(after: step)
-      try await move(to: next)
+      do {
+        try await move(to: next)
+      } catch let error as GradingError {
+        let detail = error.errorDescription ?? "\(error)"
+        let notRecorded = GradingError.passedButNotRecorded(lesson: lesson.id, step: step.id, detail: detail)
+        recordUngraded(step, notRecorded)
+        throw notRecorded
+      }
+      try store?.recordAttempt(lesson: lesson.id, step: step.id, startedAt: started, outcomes: grade.outcomes)
       return CheckResult(step: step, grade: grade, hint: nil, next: next)
     }
+    try store?.recordAttempt(lesson: lesson.id, step: step.id, startedAt: started, outcomes: grade.outcomes)
     return CheckResult(step: step, grade: grade, hint: try revealHint(step), next: nil)
+  }
+
+  /// Keeps a check that could not grade as what it was: a "not graded" event with why, for `qlearn progress`.
+  func recordUngraded(_ step: Step, _ error: GradingError) {
+    switch error {
+    case .agentUnresponsive, .monitorUnresponsive, .passedButNotRecorded:
+      try? store?.recordEvent(
+        lesson: lesson.id, step: step.id, kind: .ungraded, detail: String((error.errorDescription ?? "").prefix(300)))
+    default: break
+    }
   }
 
   /// Reveals and records the next hint of `step`, or nil when all are revealed.
