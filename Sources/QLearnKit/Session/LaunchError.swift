@@ -4,6 +4,8 @@ import Foundation
 public enum LaunchError: Error, LocalizedError, Sendable {
   case hostLacks(lesson: String, [(HostRequirement, String)])
   case alreadyRunning(lesson: String)
+  /// Another `qlearn start` of the same lesson is booting it right now.
+  case startInProgress(lesson: String)
   case qemuFailed(lesson: String, reason: String, qemuOutput: [String], console: [String])
   case bootTimedOut(lesson: String, seconds: Int, console: [String])
   case diskCreation(String)
@@ -17,6 +19,8 @@ public enum LaunchError: Error, LocalizedError, Sendable {
         + unmet.map { "  - it needs \($0.0.explanation): \($0.1)" }.joined(separator: "\n")
     case .alreadyRunning(let lesson):
       return "The lesson '\(lesson)' already has a running VM."
+    case .startInProgress(let lesson):
+      return "Another `qlearn start \(lesson)` is booting this lesson right now; this one did nothing."
     case .qemuFailed(let lesson, let reason, let output, let console):
       return "The VM of '\(lesson)' stopped while booting: \(reason)."
         + Self.quoted("QEMU said", output) + Self.quoted("Last console lines", console)
@@ -33,6 +37,8 @@ public enum LaunchError: Error, LocalizedError, Sendable {
     switch self {
     case .hostLacks: "Run it on a host that offers this, or pick another lesson (`qlearn list`)."
     case .alreadyRunning(let lesson): "Attach to it with `qlearn attach \(lesson)`, or end it with `qlearn stop \(lesson)`."
+    case .startInProgress(let lesson):
+      "Wait for it to finish booting, then `qlearn attach \(lesson)` joins that VM (`qlearn status` shows it)."
     case .qemuFailed: "If the lesson was changed, run `qlearn lint` on it; otherwise report the lines above."
     case .bootTimedOut: "Try again; if it keeps happening, start with `--accel tcg` and look at the console lines above."
     case .diskCreation: "Check that qemu-img is installed (Scripts/install-deps) and the runtime folder is writable."

@@ -31,6 +31,9 @@ extension QLearn {
     @OptionGroup var course: CourseOptions
 
     func run() async throws {
+      // A reader that goes away (`qlearn start X --detach 2>&1 | head -1`) must not kill qlearn mid-boot: the boot
+      // guard would then take the VM down. Writes to a closed pipe just fail; the VM boots and stays.
+      signal(SIGPIPE, SIG_IGN)
       let lesson = try course.lesson(self.lesson, in: course.course())
       let display = BootDisplay(lesson: lesson.id)
       let launcher = SessionLauncher(paths: course.paths, report: { display.show($0) })
