@@ -4,6 +4,8 @@ import Foundation
 public enum LaunchError: Error, LocalizedError, Sendable {
   case hostLacks(lesson: String, [(HostRequirement, String)])
   case alreadyRunning(lesson: String)
+  /// The lesson's VM wants more memory than this host has (RAM plus swap).
+  case hostMemory(lesson: String, wanted: String, total: UInt64, available: UInt64, swap: UInt64)
   /// Another `qlearn start` of the same lesson is booting it right now.
   case startInProgress(lesson: String)
   case qemuFailed(lesson: String, reason: String, qemuOutput: [String], console: [String])
@@ -19,6 +21,10 @@ public enum LaunchError: Error, LocalizedError, Sendable {
         + unmet.map { "  - it needs \($0.0.explanation): \($0.1)" }.joined(separator: "\n")
     case .alreadyRunning(let lesson):
       return "The lesson '\(lesson)' already has a running VM."
+    case .hostMemory(let lesson, let wanted, let total, let available, let swap):
+      return "The lesson '\(lesson)' gives its VM \(wanted) of memory, more than this host can give: it has "
+        + "\(HostMemory.gigabytes(total)) of RAM (\(HostMemory.gigabytes(available)) available now)"
+        + (swap > 0 ? " and \(HostMemory.gigabytes(swap)) of swap." : " and no swap.")
     case .startInProgress(let lesson):
       return "Another `qlearn start \(lesson)` is booting this lesson right now; this one did nothing."
     case .qemuFailed(let lesson, let reason, let output, let console):
@@ -37,6 +43,8 @@ public enum LaunchError: Error, LocalizedError, Sendable {
     switch self {
     case .hostLacks: "Run it on a host that offers this, or pick another lesson (`qlearn list`)."
     case .alreadyRunning(let lesson): "Attach to it with `qlearn attach \(lesson)`, or end it with `qlearn stop \(lesson)`."
+    case .hostMemory:
+      "Run it on a host with more memory. Nothing was started; the lesson's `memory:` is its author's choice, not yours."
     case .startInProgress(let lesson):
       "Wait for it to finish booting, then `qlearn attach \(lesson)` joins that VM (`qlearn status` shows it)."
     case .qemuFailed: "If the lesson was changed, run `qlearn lint` on it; otherwise report the lines above."

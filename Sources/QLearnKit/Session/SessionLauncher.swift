@@ -63,6 +63,7 @@ public struct SessionLauncher: Sendable {
   public func start(_ lesson: Lesson, options: LaunchOptions) async throws -> Running {
     let unmet = HostCheck.unmet(lesson)
     guard unmet.isEmpty else { throw LaunchError.hostLacks(lesson: lesson.id, unmet) }
+    try HostMemory.current()?.check(lesson)
     let directory = SessionDirectory.forLesson(lesson.id, paths: paths)
     // Held until this start returns: a second start of the lesson meanwhile is refused, not raced.
     let startLock = try SessionStartLock(lesson: lesson.id, paths: paths)
