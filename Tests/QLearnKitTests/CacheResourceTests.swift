@@ -157,6 +157,22 @@ import Testing
   }
 }
 
+extension CacheResourceTests {
+  /// lspci -k loads libkmod's binary indexes; without them it warned "Unable to load libkmod resources: error -2".
+  @Test func anImageWithLspciCarriesKmodIndexesForItsModules() async throws {
+    let kernel = try await KernelProvider(cacheDirectory: Paths.standard().cache.appendingPathComponent("kernels"))
+      .kernel(explicit: nil, modules: nil, version: nil)
+    let dir = try scratch()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let image = try InitramfsBuilder(cacheDirectory: dir)
+      .image(for: GuestImageSpec(kernel: kernel, modules: ["e1000"], tools: ["lspci"]))
+    let listing = try Command("sh", ["-c", "cpio -it --quiet < '\(image.path)'"]).run().stdoutText
+    for index in ["modules.dep.bin", "modules.alias.bin", "modules.symbols.bin", "modules.builtin.bin"] {
+      #expect(listing.contains("lib/modules/\(kernel.version)/\(index)"), "\(index)")
+    }
+  }
+}
+
 final class Said: @unchecked Sendable {
   private let lock = NSLock()
   private var stored: [String] = []

@@ -13,7 +13,7 @@ public struct InitramfsBuilder: Sendable {
   public var guestAgent = URL(fileURLWithPath: "/usr/sbin/qemu-ga")
 
   /// Bumped when the layout of the image changes in a way the inputs do not show.
-  static let formatVersion = "qlearn-initramfs-1"
+  static let formatVersion = "qlearn-initramfs-2"
 
   /// Data files a tool reads at run time, copied along with it when present on the host.
   static let toolData: [String: [String]] = [
@@ -253,6 +253,9 @@ public struct InitramfsBuilder: Sendable {
       }
     }
     try addModules(plan.modules, kernel: spec.kernel, to: &archive)
+    if plan.tools.contains(where: { $0.name == "lspci" }) {
+      try addKmodIndexes(kernel: spec.kernel, to: &archive)
+    }
     archive.add("init", .data(Data(plan.initText.utf8)), mode: 0o755)
     archive.add("etc/mdev.conf", .data(Data(#"$MODALIAS=.* 0:0 0660 @/sbin/modprobe -b "$MODALIAS""#.utf8 + [10])), mode: 0o644)
     archive.add("etc/passwd", .data(Data("root:x:0:0:root:/root:/bin/sh\n".utf8)), mode: 0o644)
@@ -289,6 +292,37 @@ public struct InitramfsBuilder: Sendable {
     for table in ["modules.builtin", "modules.order"] {
       let url = source.appendingPathComponent(table)
       if FileManager.default.fileExists(atPath: url.path) { archive.add("\(base)/\(table)", .file(url), mode: 0o644) }
+    }
+  }
+}
+
+extension InitramfsBuilder {
+  /// The binary module indexes libkmod loads (`lspci -k`'s "Kernel modules:" line; without them lspci warns "Unable
+  /// to load libkmod resources: error -2"), built by the host's depmod over exactly the modules in the image.
+  func addKmodIndexes(kernel: Kernel, to archive: inout CpioArchive) throws {
+    let base = "lib/modules/\(kernel.version)"
+    let work = FileManager.default.temporaryDirectory.appendingPathComponent("qlearn-depmod-\(getpid())-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: work) }
+    let tree = work.appendingPathComponent(base)
+    try Paths.ensureDirectory(tree)
+    for (path, entry) in archive.entries where path.hasPrefix(base + "/") {
+      guard case .data(let data) = entry.content else { continue }
+      let url = work.appendingPathComponent(path)
+      try Paths.ensureDirectory(url.deletingLastPathComponent())
+      try data.write(to: url)
+    }
+    for table in ["modules.builtin", "modules.builtin.modinfo", "modules.order"] {
+      let url = kernel.modulesDirectory.appendingPathComponent(table)
+      if FileManager.default.fileExists(atPath: url.path) {
+        try? FileManager.default.copyItem(at: url, to: tree.appendingPathComponent(table))
+      }
+    }
+    try Command("depmod", ["-b", work.path, kernel.version]).run()
+    for index in ["modules.dep.bin", "modules.alias.bin", "modules.symbols.bin", "modules.builtin.bin", "modules.builtin.alias.bin"] {
+      let url = tree.appendingPathComponent(index)
+      if let data = FileManager.default.contents(atPath: url.path) {
+        archive.add("\(base)/\(index)", .data(data), mode: 0o644)
+      }
     }
   }
 }
