@@ -156,7 +156,7 @@ struct LeakRules {
             location, "steps[\(index)].checks[\(position)].\(name)",
             "the check '\(use.name)' needs \(name) \(value), which neither the step's goal, hints nor prose mention",
             suggestion: "Say the number in the goal (e.g. 'at least \(value)'): a learner who does the right thing "
-              + "less often fails without knowing why.",
+              + "a little short of it fails without knowing why.",
             severity: .warning))
       }
     }
