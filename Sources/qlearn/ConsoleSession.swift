@@ -16,17 +16,20 @@ struct ConsoleSession {
       // A fresh line makes the shell print its prompt, so the learner is not left before a blank screen.
       try? socket.writeAll(Array("\n".utf8), until: .now + .seconds(1))
       // Watch mode: while the learner works on the console, the current step is re-graded in the background.
-      let watcher = Task { await StepWatcher(directory: directory, course: course).run() }
-      let action = try await ConsoleProxy(socket: socket).attach()
+      let notices = try ConsoleNotices()
+      let watcher = Task { await StepWatcher(directory: directory, course: course, notices: notices).run() }
+      let sizer = Task { await GuestTerminalSize(directory: directory).run() }
+      let action = try await ConsoleProxy(socket: socket, notices: notices).attach()
       watcher.cancel()
+      sizer.cancel()
       socket.close()
       switch action {
       case .detached:
         printError("\nDetached. The VM keeps running: `qlearn attach \(directory.lesson)` returns, `qlearn stop \(directory.lesson)` ends it.")
         return
       case .monitor:
-        printError("\nQEMU monitor of \(directory.lesson): type commands such as `info pci`, `device_add ...`; an empty line or Ctrl-D returns to the console.")
-        try await MonitorPrompt(directory: directory).run(returnOnEmptyLine: true)
+        printError("\nQEMU monitor of \(directory.lesson): type commands such as `info pci`, `device_add ...`; Ctrl-D returns to the console.")
+        try await MonitorPrompt(directory: directory).run(returnOnEmptyLine: false)
       case .check:
         printError("")
         do {
@@ -52,6 +55,7 @@ struct ConsoleSession {
 struct StepWatcher {
   let directory: SessionDirectory
   let course: CourseOptions
+  let notices: ConsoleNotices
   static let interval: Duration = .seconds(3)
 
   func run() async {
@@ -63,12 +67,57 @@ struct StepWatcher {
       else { continue }
       defer { Task { await session.live.close() } }
       guard let step = try? await session.currentStep(), step.id != announced,
-        let grade = try? await session.grade(step), grade.passed, !Task.isCancelled
+        let grade = try? await session.grade(step), grade.passed, !Task.isCancelled,
+        Self.stillCurrent(step, in: directory, course: course, lesson: session.lesson)
       else { continue }
       announced = step.id
-      let notice = "\r\n[qlearn] \(TerminalSafe.clip(step.title)): all checks pass. Ctrl-] c records it and moves on.\r\n"
-      FileHandle.standardOutput.write(Data(notice.utf8))
+      notices.post("[qlearn] \(TerminalSafe.clip(step.title)): all checks pass. Ctrl-] c records it and moves on.")
     }
+  }
+}
+
+extension StepWatcher {
+  /// Whether `step` is still the one to announce after grading it: not moved on from, nor recorded as passed meanwhile
+  /// (`qlearn check` in another pane).
+  static func stillCurrent(_ step: Step, in directory: SessionDirectory, course: CourseOptions, lesson: Lesson) -> Bool {
+    guard (try? directory.readRecord())?.step == step.id else { return false }
+    guard let store = try? ProgressStore(directory: course.paths.data),
+      let state = try? store.progress(lesson: lesson.id, steps: [step.id]).steps.first?.state
+    else { return true }
+    return state != .passed && state != .skipped
+  }
+}
+
+/// Gives the guest console the learner's terminal size (`stty rows R cols C` on ttyS0, through the guest agent) on
+/// attach and whenever the terminal is resized (SIGWINCH), so full-screen programs and line wrapping in the guest fit.
+struct GuestTerminalSize {
+  let directory: SessionDirectory
+
+  func run() async {
+    guard isatty(STDIN_FILENO) == 1 else { return }
+    signal(SIGWINCH, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: SIGWINCH)
+    let (changes, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    source.setEventHandler { continuation.yield() }
+    source.resume()
+    defer { source.cancel() }
+    var last: (Int, Int)?
+    await apply(&last)
+    for await _ in changes {
+      if Task.isCancelled { break }
+      await apply(&last)
+    }
+  }
+
+  func apply(_ last: inout (Int, Int)?) async {
+    var size = winsize()
+    guard ioctl(STDIN_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0, size.ws_col > 0 else { return }
+    let now = (Int(size.ws_row), Int(size.ws_col))
+    if let last, last == now { return }
+    last = now
+    let live = LiveSession(directory: directory, lesson: directory.lesson, timeout: .seconds(3))
+    _ = try? await live.shell("stty -F /dev/ttyS0 rows \(now.0) cols \(now.1)")
+    await live.close()
   }
 }
 

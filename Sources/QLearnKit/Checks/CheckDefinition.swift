@@ -34,6 +34,8 @@ public enum ParameterType: String, Sendable, CaseIterable {
   case boolean
   /// A comparison operator: `==`, `!=`, `<`, `<=`, `>`, `>=`.
   case comparison
+  /// A list of one-line strings (`[0000:01, "1"]`) or one string; carried as text, one item per line.
+  case strings
 }
 
 /// What a check looks at. Guest probes go through the guest agent, QMP probes through QEMU's monitor socket, host logs are

@@ -120,6 +120,15 @@ extension ParameterType {
       return text
     case .comparison:
       return reader.enumeration(Comparison.self, what: "a comparison")?.rawValue
+    case .strings:
+      let items: [String]?
+      if case .sequence = reader.node.kind { items = reader.list { $0.string() } } else { items = reader.string().map { [$0] } }
+      guard let items else { return nil }
+      if let bad = items.first(where: { $0.contains("\n") || $0.contains("\r") || $0.isEmpty }) {
+        reader.fail("'\(TerminalSafe.clip(bad))' is not a one-line, non-empty text")
+        return nil
+      }
+      return items.joined(separator: "\n")
     }
   }
 }

@@ -18,6 +18,11 @@ public enum ExpectationEvaluator {
     switch expectation {
     case .matches(let template):
       guard let regex = regex(template, values) else { return invalidRegex(template, values, expected) }
+      if observation.isAnswer {
+        let have = observation.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return ExpectationResult(
+          passed: AnswerForms.matches(regex, answer: observation.text), expected: expected, actual: quote(have))
+      }
       if let line = observation.lines.first(where: { matches(regex, $0) }) {
         return ExpectationResult(passed: true, expected: expected, actual: quote(line))
       }
@@ -31,6 +36,10 @@ public enum ExpectationEvaluator {
     case .equals(let template):
       let want = template.filled(with: values).trimmingCharacters(in: .whitespacesAndNewlines)
       let have = observation.text.trimmingCharacters(in: .whitespacesAndNewlines)
+      if observation.isAnswer {
+        let passed = AnswerForms.accepts(have, value: want, accepted: AnswerForms.list(values["accept"]))
+        return ExpectationResult(passed: passed, expected: expected, actual: quote(have))
+      }
       return ExpectationResult(passed: have == want, expected: expected, actual: quote(have))
     case .count(let comparison):
       let count = observation.interrupts?.count ?? observation.lines.count

@@ -19,6 +19,9 @@ public enum GradingError: Error, LocalizedError, Equatable {
   case solutionFailed(lesson: String, step: String, action: String, detail: String)
   /// No `Checks/` folder was found next to the lessons.
   case noCheckLibrary
+  /// Every check of the step passed, but the guest stopped answering before the next step could begin: nothing was
+  /// recorded as passed (the attempt is "not graded") and the step did not advance.
+  case passedButNotRecorded(lesson: String, step: String, detail: String)
 
   public var errorDescription: String? {
     switch self {
@@ -40,13 +43,18 @@ public enum GradingError: Error, LocalizedError, Equatable {
         + TerminalSafe.clip(detail, limit: 300)
     case .noCheckLibrary:
       "No Checks/ folder was found next to the lessons or in the current directory."
+    case .passedButNotRecorded(let lesson, let step, let detail):
+      "Every check of step '\(step)' in '\(lesson)' passes, but the guest stopped answering before the next step could "
+        + "begin, so this attempt is not graded and you are still on that step: \(TerminalSafe.clip(detail, limit: 200))"
     }
   }
 
   public var recoverySuggestion: String? {
     switch self {
-    case .agentUnresponsive(let lesson, _):
-      "Look at the console (`qlearn attach \(lesson)`): a command may be hogging the guest, or it may be suspended. Then run `qlearn check` again."
+    case .agentUnresponsive(let lesson, _), .passedButNotRecorded(let lesson, _, _):
+      "Nothing was recorded (not graded). If the guest agent died, the guest's init restarts it within a few seconds: "
+        + "run `qlearn check` again. If it still does not answer, look at the console (`qlearn attach \(lesson)`): a "
+        + "command may be hogging the guest, or it may be suspended."
     case .monitorUnresponsive:
       "Close any other `qlearn monitor` of this VM (QEMU serves one monitor client at a time) and try again."
     case .unknownStep(let lesson, _, _):

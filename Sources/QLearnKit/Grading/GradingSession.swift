@@ -83,10 +83,12 @@ public struct GradingSession: Sendable {
 
   // MARK: Grading
 
-  /// Grades `step` as it is now, without recording or moving anything.
-  public func grade(_ step: Step) async throws -> StepGrade {
+  /// Grades `step` as it is now, without recording or moving anything. `attempt` (the learner's attempt number, this
+  /// one included) hides a question's answer (see ``StepGrader/grade(_:lesson:session:baseline:attempt:)``); nil shows
+  /// everything, for the author.
+  public func grade(_ step: Step, attempt: Int? = nil) async throws -> StepGrade {
     let baseline = try await baseline(for: step)
-    return try await grader.grade(step, lesson: lesson, session: live, baseline: baseline)
+    return try await grader.grade(step, lesson: lesson, session: live, baseline: baseline, attempt: attempt)
   }
 
   /// What `qlearn check` reports.
@@ -106,18 +108,45 @@ public struct GradingSession: Sendable {
   }
 
   /// Grades the current step, records the attempt, and on success moves to the next step; on failure reveals the next
-  /// hint. A dead VM or a silent guest throws before anything is recorded.
+  /// hint. A dead VM throws before anything is recorded; a guest or monitor that does not answer records a "not graded"
+  /// event (never a pass or a fail) and throws. A pass is recorded only once the next step has begun, so no attempt is
+  /// stored as passed while the step did not advance.
   public func check() async throws -> CheckResult {
     guard let step = try await currentStep() else { throw GradingError.lessonFinished(lesson: lesson.id) }
     let started = Date()
-    let grade = try await grade(step)
-    try store?.recordAttempt(lesson: lesson.id, step: step.id, startedAt: started, outcomes: grade.outcomes)
+    let earlier = (try? store?.progress(lesson: lesson.id, steps: [step.id]).steps.first?.attempts) ?? 0
+    let grade: StepGrade
+    do {
+      grade = try await self.grade(step, attempt: earlier + 1)
+    } catch let error as GradingError {
+      recordUngraded(step, error)
+      throw error
+    }
     if grade.passed {
       let next = self.step(after: step)
-      try await move(to: next)
+      do {
+        try await move(to: next)
+      } catch let error as GradingError {
+        let detail = error.errorDescription ?? "\(error)"
+        let notRecorded = GradingError.passedButNotRecorded(lesson: lesson.id, step: step.id, detail: detail)
+        recordUngraded(step, notRecorded)
+        throw notRecorded
+      }
+      try store?.recordAttempt(lesson: lesson.id, step: step.id, startedAt: started, outcomes: grade.outcomes)
       return CheckResult(step: step, grade: grade, hint: nil, next: next)
     }
+    try store?.recordAttempt(lesson: lesson.id, step: step.id, startedAt: started, outcomes: grade.outcomes)
     return CheckResult(step: step, grade: grade, hint: try revealHint(step), next: nil)
+  }
+
+  /// Keeps a check that could not grade as what it was: a "not graded" event with why, for `qlearn progress`.
+  func recordUngraded(_ step: Step, _ error: GradingError) {
+    switch error {
+    case .agentUnresponsive, .monitorUnresponsive, .passedButNotRecorded:
+      try? store?.recordEvent(
+        lesson: lesson.id, step: step.id, kind: .ungraded, detail: String((error.errorDescription ?? "").prefix(300)))
+    default: break
+    }
   }
 
   /// Reveals and records the next hint of `step`, or nil when all are revealed.

@@ -155,7 +155,7 @@ public enum GuestProbes {
     guard let data = FileManager.default.contents(atPath: directory.answerFile.path) else {
       return .unavailable("no answer yet (record one with `qlearn answer TEXT`)")
     }
-    return Observation(text: String(decoding: data, as: UTF8.self))
+    return Observation(text: String(decoding: data, as: UTF8.self), isAnswer: true)
   }
 }
 

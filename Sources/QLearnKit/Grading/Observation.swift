@@ -10,9 +10,15 @@ public struct Observation: Sendable, Equatable {
   public var interrupts: [InterruptIncrease]?
   /// Why there is nothing to look at (a missing file, no answer yet); every expectation then fails, saying this.
   public var unavailable: String?
+  /// The learner's answer to a question: compared in its accepted forms (``AnswerForms``), not byte for byte.
+  public var isAnswer: Bool
 
-  public init(text: String, exitStatus: Int? = nil, interrupts: [InterruptIncrease]? = nil, unavailable: String? = nil) {
+  public init(
+    text: String, exitStatus: Int? = nil, interrupts: [InterruptIncrease]? = nil, unavailable: String? = nil,
+    isAnswer: Bool = false
+  ) {
     self.text = text
+    self.isAnswer = isAnswer
     self.exitStatus = exitStatus
     self.interrupts = interrupts
     self.unavailable = unavailable

@@ -9,12 +9,20 @@ public struct CheckReport: Sendable, Equatable {
   public var passed: Bool
   public var expected: String
   public var actual: String
+  /// A question's answer that the learner may not see yet: `expected` then says so instead of naming it.
+  public var hidesExpected: Bool = false
+
+  /// What a learner reads about a failure: `"4" is not it` for a question, `expected X, actual Y` otherwise.
+  public var failureText: String {
+    hidesExpected ? (actual.hasPrefix("\"") ? "\(actual) is not it" : actual) : "expected \(expected), actual \(actual)"
+  }
 
   public var outcome: CheckOutcome {
-    CheckOutcome(
-      name: name, passed: passed, expected: expected, actual: actual,
-      message: passed ? "" : "expected \(expected), actual \(actual)")
+    CheckOutcome(name: name, passed: passed, expected: expected, actual: actual, message: passed ? "" : failureText)
   }
+
+  /// What `expected` says while a question's answer is hidden.
+  public static let hiddenExpectation = "the answer (not shown)"
 }
 
 /// A step graded once.
@@ -33,7 +41,13 @@ public struct StepGrader: Sendable {
 
   /// Grades every check of `step` (all of them, so the learner sees each one's state, not only the first failure).
   /// Throws ``SessionError/vmGone`` or ``GradingError`` when the session cannot be graded at all.
-  public func grade(_ step: Step, lesson: Lesson, session: LiveSession, baseline: StepBaseline?) async throws -> StepGrade {
+  ///
+  /// `attempt` is the learner's attempt number on the step, counting this one: a question's answer (a check that
+  /// inspects `answer`) stays hidden unless the check opts in with `reveal_after: N` and this is attempt N or later. Nil
+  /// (verification, where the author reads the result) shows everything.
+  public func grade(
+    _ step: Step, lesson: Lesson, session: LiveSession, baseline: StepBaseline?, attempt: Int? = nil
+  ) async throws -> StepGrade {
     var reports: [CheckReport] = []
     for (index, use) in step.checks.enumerated() {
       let sink = DiagnosticSink()
@@ -49,14 +63,32 @@ public struct StepGrader: Sendable {
         ExpectationEvaluator.evaluate($0, on: observation, values: values)
       }
       let failed = results.first { !$0.passed }
-      reports.append(
-        CheckReport(
-          name: use.name, label: Self.label(use.name, values: values.filter { use.arguments[$0.key] != nil }),
-          passed: failed == nil && !results.isEmpty,
-          expected: failed?.expected ?? results.map(\.expected).joined(separator: "; "),
-          actual: failed?.actual ?? results.map(\.actual).joined(separator: "; ")))
+      var report = CheckReport(
+        name: use.name, label: Self.label(use.name, values: values.filter { use.arguments[$0.key] != nil }),
+        passed: failed == nil && !results.isEmpty,
+        expected: failed?.expected ?? results.map(\.expected).joined(separator: "; "),
+        actual: failed?.actual ?? results.map(\.actual).joined(separator: "; "))
+      if case .answer = definition.inspect, let attempt, !Self.reveals(values, attempt: attempt) {
+        report = Self.hidingAnswer(report)
+      }
+      reports.append(report)
     }
     return StepGrade(step: step.id, checks: reports)
+  }
+
+  /// Whether a question check reveals its answer on this attempt: only with `reveal_after: N` (N > 0), from attempt N.
+  static func reveals(_ values: [String: String], attempt: Int) -> Bool {
+    guard let after = values["reveal_after"].flatMap({ Int($0) }), after > 0 else { return false }
+    return attempt >= after
+  }
+
+  /// The report with the answer taken out of what it says: its expectation, and the label's arguments (`value=5`).
+  static func hidingAnswer(_ report: CheckReport) -> CheckReport {
+    var hidden = report
+    hidden.expected = CheckReport.hiddenExpectation
+    hidden.hidesExpected = true
+    hidden.label = report.name
+    return hidden
   }
 
   /// `interrupts-on-cpu cpu=2 min=100 name=^nvme0q3$`: the arguments the lesson wrote say which of several uses of a

@@ -22,8 +22,12 @@ struct ImageCachePruner {
   }
 
   /// Marks `image` as just used. Failure only makes the image look older than it is.
-  static func markUsed(_ image: URL) {
-    try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: image.path)
+  static func markUsed(_ image: URL, now: Date = Date()) {
+    // At most once an hour: the age that matters is days, and an untouched modification time lets the image's
+    // integrity check (``CacheIntegrity``) skip rehashing it.
+    let attributes = try? FileManager.default.attributesOfItem(atPath: image.path)
+    if let last = attributes?[.modificationDate] as? Date, now.timeIntervalSince(last) < 3600 { return }
+    try? FileManager.default.setAttributes([.modificationDate: now], ofItemAtPath: image.path)
   }
 
   /// The names to remove from `entries` (images only), newest first kept, at time `now`.
@@ -74,6 +78,8 @@ struct ImageCachePruner {
 
   /// `.KEY.lock` belongs to image `KEY.cpio[.gz]`; a temporary `.KEY.PID.cpio` never has one of its own.
   func hasImage(forLeftover name: String, in names: [String]) -> Bool {
+    // `.KEY.cpio.sum` is the image's checksum (``CacheIntegrity``): it stays while its image does.
+    if name.hasSuffix(".sum") { return names.contains(String(name.dropFirst().dropLast(".sum".count))) }
     guard name.hasSuffix(".lock") else { return false }
     let key = name.dropFirst().dropLast(".lock".count)
     return names.contains("\(key).cpio") || names.contains("\(key).cpio.gz")

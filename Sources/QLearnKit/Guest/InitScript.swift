@@ -60,8 +60,9 @@ public enum InitScript {
     }
     if guestAgent {
       // Started before the modules load: the agent only needs ttyS1, and its start-up (dynamic linking under TCG,
-      // about 0.25 s) then overlaps with the drivers' probing instead of following it.
-      lines.append("qemu-ga -m isa-serial -p /dev/ttyS1 -t /run > /run/qemu-ga.log 2>&1 &")
+      // about 0.25 s) then overlaps with the drivers' probing instead of following it. A supervising loop restarts it
+      // when it dies (a learner's `killall`, the OOM killer): grading then waits seconds, not for ever.
+      lines += agentSupervisor
     }
     lines += loadModules(moduleDirectory: moduleDirectory, modules: modules)
     lines += [
@@ -83,6 +84,20 @@ public enum InitScript {
     ]
     return lines.joined(separator: "\n") + "\n"
   }
+
+  /// The guest agent under a loop that restarts it a second after it exits, saying so on the console. The loop and the
+  /// agent are exempt from the OOM killer (`oom_score_adj` -1000, inherited), so memory exercises do not take grading
+  /// down with them; a learner who kills the agent gets it back.
+  static let agentSupervisor = [
+    "(",
+    "  echo -1000 > /proc/self/oom_score_adj",
+    "  while true; do",
+    "    qemu-ga -m isa-serial -p /dev/ttyS1 -t /run >> /run/qemu-ga.log 2>&1",
+    "    echo \"qlearn: the guest agent exited (status $?); restarting it\" > /dev/ttyS0",
+    "    sleep 1",
+    "  done",
+    ") &",
+  ]
 
   static func loadModules(moduleDirectory: String, modules: [String]) -> [String] {
     guard !modules.isEmpty else { return [] }

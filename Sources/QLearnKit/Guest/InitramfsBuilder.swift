@@ -6,12 +6,14 @@ public struct InitramfsBuilder: Sendable {
   public var cacheDirectory: URL
   public var compression: InitramfsCompression
   public var progress: @Sendable (String) -> Void
+  /// Free bytes where the cache is (a test gives a small number to play a full disk).
+  public var availableSpace: @Sendable (URL) -> UInt64? = { DiskSpace.available(at: $0) }
   /// Where busybox-static and qemu-ga live on Debian.
   public var busybox = URL(fileURLWithPath: "/bin/busybox")
   public var guestAgent = URL(fileURLWithPath: "/usr/sbin/qemu-ga")
 
   /// Bumped when the layout of the image changes in a way the inputs do not show.
-  static let formatVersion = "qlearn-initramfs-1"
+  static let formatVersion = "qlearn-initramfs-2"
 
   /// Data files a tool reads at run time, copied along with it when present on the host.
   static let toolData: [String: [String]] = [
@@ -65,18 +67,19 @@ public struct InitramfsBuilder: Sendable {
     return words
   }
 
-  /// The image for `spec`, built on first use and then served from the cache.
+  /// The image for `spec`, built on first use and then served from the cache. A cached image is checked against the
+  /// size and hash recorded when it was built; a damaged one is rebuilt, saying so.
   public func image(for spec: GuestImageSpec) throws -> URL {
     let plan = try plan(for: spec)
     let suffix = compression == .gzip ? ".cpio.gz" : ".cpio"
     let image = cacheDirectory.appendingPathComponent("\(plan.key)\(suffix)")
-    if FileManager.default.fileExists(atPath: image.path) {
+    if usable(image) {
       ImageCachePruner.markUsed(image)
       return image
     }
     try Paths.ensureDirectory(cacheDirectory)
     return try CacheLock.withLock(cacheDirectory.appendingPathComponent(".\(plan.key).lock")) {
-      if FileManager.default.fileExists(atPath: image.path) {
+      if usable(image) {
         ImageCachePruner.markUsed(image)
         return image
       }
@@ -86,18 +89,66 @@ public struct InitramfsBuilder: Sendable {
         try? FileManager.default.removeItem(at: temporary)
         try? FileManager.default.removeItem(at: temporary.appendingPathExtension("gz"))
       }
-      try archive(for: spec, plan: plan).write(to: temporary)
-      var built = temporary
-      if compression == .gzip {
-        try Command("gzip", ["-n", "-6", "-f", temporary.path]).run()
-        built = temporary.appendingPathExtension("gz")
+      let archive = try archive(for: spec, plan: plan)
+      let size = Self.estimatedSize(archive)
+      try DiskSpace.require(
+        compression == .gzip ? size * 2 : size + (16 << 20), at: cacheDirectory, for: "the guest image (initramfs)",
+        available: availableSpace)
+      do {
+        try archive.write(to: temporary)
+        var built = temporary
+        if compression == .gzip {
+          try Command("gzip", ["-n", "-6", "-f", temporary.path]).run()
+          built = temporary.appendingPathExtension("gz")
+        }
+        try FileManager.default.moveItem(at: built, to: image)
+        try CacheIntegrity.record(image)
+      } catch {
+        CacheIntegrity.remove(image)
+        throw CacheSpaceError.wrapping(error, path: cacheDirectory.path, what: "the guest image (initramfs)")
       }
-      try FileManager.default.moveItem(at: built, to: image)
       let pruned = ImageCachePruner(directory: cacheDirectory).prune()
       if pruned.images > 0 {
         progress("removed \(pruned.images) initramfs images unused lately (\(pruned.bytes >> 20) MB) from \(cacheDirectory.path)")
       }
       return image
+    }
+  }
+
+  /// Whether the cached image exists and is whole. A damaged one is removed (and said, once: the rebuild replaces it);
+  /// one from before sums were kept is checked for its cpio trailer, then gets its sum.
+  func usable(_ image: URL) -> Bool {
+    guard FileManager.default.fileExists(atPath: image.path) else { return false }
+    switch CacheIntegrity.verify(image) {
+    case .intact:
+      return true
+    case .unrecorded:
+      if image.pathExtension == "cpio", !CacheIntegrity.cpioLooksComplete(image) {
+        progress("the cached initramfs \(image.lastPathComponent) is truncated (no cpio trailer); rebuilding it")
+        CacheIntegrity.remove(image)
+        return false
+      }
+      try? CacheIntegrity.record(image)
+      return true
+    case .damaged(let why):
+      progress("the cached initramfs \(image.lastPathComponent) is damaged (\(why)); rebuilding it")
+      CacheIntegrity.remove(image)
+      return false
+    }
+  }
+
+  /// The archive's size before it is written: its files, data and headers (within a few kB).
+  static func estimatedSize(_ archive: CpioArchive) -> UInt64 {
+    archive.entries.reduce(UInt64(4096)) { total, item in
+      let body: UInt64
+      switch item.value.content {
+      case .file(let url):
+        body = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? NSNumber)?.uint64Value ?? 0
+      case .data(let data): body = UInt64(data.count)
+      case .symlink(let target): body = UInt64(target.utf8.count)
+      case .directory: body = 0
+      }
+      return total + 120 + UInt64(item.key.utf8.count) + body
     }
   }
 
@@ -202,6 +253,9 @@ public struct InitramfsBuilder: Sendable {
       }
     }
     try addModules(plan.modules, kernel: spec.kernel, to: &archive)
+    if plan.tools.contains(where: { $0.name == "lspci" }) {
+      try addKmodIndexes(kernel: spec.kernel, to: &archive)
+    }
     archive.add("init", .data(Data(plan.initText.utf8)), mode: 0o755)
     archive.add("etc/mdev.conf", .data(Data(#"$MODALIAS=.* 0:0 0660 @/sbin/modprobe -b "$MODALIAS""#.utf8 + [10])), mode: 0o644)
     archive.add("etc/passwd", .data(Data("root:x:0:0:root:/root:/bin/sh\n".utf8)), mode: 0o644)
@@ -238,6 +292,37 @@ public struct InitramfsBuilder: Sendable {
     for table in ["modules.builtin", "modules.order"] {
       let url = source.appendingPathComponent(table)
       if FileManager.default.fileExists(atPath: url.path) { archive.add("\(base)/\(table)", .file(url), mode: 0o644) }
+    }
+  }
+}
+
+extension InitramfsBuilder {
+  /// The binary module indexes libkmod loads (`lspci -k`'s "Kernel modules:" line; without them lspci warns "Unable
+  /// to load libkmod resources: error -2"), built by the host's depmod over exactly the modules in the image.
+  func addKmodIndexes(kernel: Kernel, to archive: inout CpioArchive) throws {
+    let base = "lib/modules/\(kernel.version)"
+    let work = FileManager.default.temporaryDirectory.appendingPathComponent("qlearn-depmod-\(getpid())-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: work) }
+    let tree = work.appendingPathComponent(base)
+    try Paths.ensureDirectory(tree)
+    for (path, entry) in archive.entries where path.hasPrefix(base + "/") {
+      guard case .data(let data) = entry.content else { continue }
+      let url = work.appendingPathComponent(path)
+      try Paths.ensureDirectory(url.deletingLastPathComponent())
+      try data.write(to: url)
+    }
+    for table in ["modules.builtin", "modules.builtin.modinfo", "modules.order"] {
+      let url = kernel.modulesDirectory.appendingPathComponent(table)
+      if FileManager.default.fileExists(atPath: url.path) {
+        try? FileManager.default.copyItem(at: url, to: tree.appendingPathComponent(table))
+      }
+    }
+    try Command("depmod", ["-b", work.path, kernel.version]).run()
+    for index in ["modules.dep.bin", "modules.alias.bin", "modules.symbols.bin", "modules.builtin.bin", "modules.builtin.alias.bin"] {
+      let url = tree.appendingPathComponent(index)
+      if let data = FileManager.default.contents(atPath: url.path) {
+        archive.add("\(base)/\(index)", .data(data), mode: 0o644)
+      }
     }
   }
 }

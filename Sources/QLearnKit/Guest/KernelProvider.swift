@@ -11,6 +11,8 @@ import Foundation
 public struct KernelProvider: Sendable {
   public var cacheDirectory: URL
   public var progress: @Sendable (String) -> Void
+  /// Free bytes where the cache is (a test gives a small number to play a full disk).
+  public var availableSpace: @Sendable (URL) -> UInt64? = { DiskSpace.available(at: $0) }
   /// The release prefix used when the caller asks for no particular version.
   public static let defaultVersion = "6.1"
 
@@ -143,11 +145,24 @@ public struct KernelProvider: Sendable {
     let vmlinux = directory.appendingPathComponent("vmlinux")
     let noPVH = directory.appendingPathComponent("vmlinux.no-pvh")
     return try CacheLock.withLock(directory.appendingPathExtension("lock")) {
-      if FileManager.default.fileExists(atPath: vmlinux.path) { return vmlinux }
+      if FileManager.default.fileExists(atPath: vmlinux.path) {
+        switch CacheIntegrity.verify(vmlinux) {
+        case .intact: return vmlinux
+        case .unrecorded:
+          try? CacheIntegrity.record(vmlinux)
+          return vmlinux
+        case .damaged(let why):
+          progress("the cached vmlinux of \(image.lastPathComponent) is damaged (\(why)); extracting it again")
+          CacheIntegrity.remove(vmlinux)
+        }
+      }
       if FileManager.default.fileExists(atPath: noPVH.path) { return nil }
       try Paths.ensureDirectory(directory)
       progress("extracting vmlinux from \(image.lastPathComponent)")
-      if try KernelImage.extractVmlinux(from: image, to: vmlinux) { return vmlinux }
+      if try KernelImage.extractVmlinux(from: image, to: vmlinux) {
+        try? CacheIntegrity.record(vmlinux)
+        return vmlinux
+      }
       try? FileManager.default.removeItem(at: vmlinux)
       _ = FileManager.default.createFile(atPath: noPVH.path, contents: Data())
       return nil
@@ -240,7 +255,12 @@ public struct KernelProvider: Sendable {
   func debianKernel(version: String) throws -> Kernel {
     // A cached kernel wins: it boots offline and keeps a learner's lessons on the same kernel across apt updates.
     if let cached = cachedKernels().filter({ Self.release($0.version, matches: version) }).last {
-      return cached
+      guard let damage = Self.damage(of: cached), case .debianPackage(let package) = cached.source else { return cached }
+      progress("the cached kernel \(cached.version) is damaged (\(damage)); fetching it again")
+      try CacheLock.withLock(cacheDirectory.appendingPathComponent(".\(cached.version).lock")) {
+        try? FileManager.default.removeItem(at: cacheDirectory.appendingPathComponent(cached.version))
+      }
+      return try fetch(package: package)
     }
     guard let package = try debianPackageNames(matching: version).first else {
       throw KernelError.noDebianPackage(version: version)
@@ -248,9 +268,37 @@ public struct KernelProvider: Sendable {
     return try fetch(package: package)
   }
 
+  /// Why a cached kernel cannot be used (its image or vmlinux is not what was recorded), or nil. Files cached before
+  /// sums were kept get theirs now.
+  static func damage(of kernel: Kernel) -> String? {
+    for file in [kernel.image] + (kernel.vmlinux.map { [$0] } ?? []) {
+      guard FileManager.default.fileExists(atPath: file.path) else { return "\(file.lastPathComponent) is missing" }
+      switch CacheIntegrity.verify(file) {
+      case .intact: continue
+      case .unrecorded: try? CacheIntegrity.record(file)
+      case .damaged(let why): return "\(file.lastPathComponent): \(why)"
+      }
+    }
+    return nil
+  }
+
+  /// What a kernel package needs in the cache, unpacked: its modules are stored uncompressed and a vmlinux is
+  /// extracted (Debian's 6.1: a 70 MB package became 467 MB).
+  static func unpackedSize(packageBytes: Int?) -> UInt64 {
+    packageBytes.map { UInt64($0) * 8 } ?? 600_000_000
+  }
+
   /// Downloads, unpacks and prepares one kernel package into `<cache>/<release>`.
   func fetch(package: String) throws -> Kernel {
     let release = String(package.dropFirst("linux-image-".count))
+    do {
+      return try fetchUnwrapped(package: package, release: release)
+    } catch {
+      throw CacheSpaceError.wrapping(error, path: cacheDirectory.path, what: "the kernel \(release)")
+    }
+  }
+
+  private func fetchUnwrapped(package: String, release: String) throws -> Kernel {
     let destination = cacheDirectory.appendingPathComponent(release)
     try Paths.ensureDirectory(cacheDirectory)
     return try CacheLock.withLock(cacheDirectory.appendingPathComponent(".\(release).lock")) {
@@ -269,6 +317,9 @@ public struct KernelProvider: Sendable {
           text.split(separator: "\n").first { $0.hasPrefix("Size:") }
             .flatMap { Int($0.dropFirst(5).trimmingCharacters(in: .whitespaces)) }
         }
+      try DiskSpace.require(
+        Self.unpackedSize(packageBytes: size), at: cacheDirectory, for: "the kernel \(release) (package \(package))",
+        available: availableSpace)
       progress("downloading \(package)" + (size.map { " (\($0 / 1_000_000) MB)" } ?? ""))
       try Command("apt-get", ["download", "-q", package], currentDirectory: work).run()
       guard
@@ -294,6 +345,8 @@ public struct KernelProvider: Sendable {
       let hasVmlinux = try KernelImage.extractVmlinux(from: image, to: work.appendingPathComponent("vmlinux"))
       if !hasVmlinux { try? FileManager.default.removeItem(at: work.appendingPathComponent("vmlinux")) }
       let record = CacheRecord(version: release, package: package, hasVmlinux: hasVmlinux)
+      try CacheIntegrity.record(image)
+      if hasVmlinux { try CacheIntegrity.record(work.appendingPathComponent("vmlinux")) }
       try JSONEncoder().encode(record).write(to: work.appendingPathComponent("kernel.json"))
       try? FileManager.default.removeItem(at: destination)
       try FileManager.default.moveItem(at: work, to: destination)

@@ -102,7 +102,10 @@ public struct Course: Sendable {
 
 /// The result of linting files and folders: every diagnostic, and how many lessons were read.
 public struct LintReport: Sendable {
+  /// Errors: the lessons cannot be used as they are.
   public var diagnostics: [Diagnostic]
+  /// Advice that does not fail lint (``LessonLinter/warnings(_:)``): answers given away, thresholds not stated.
+  public var warnings: [Diagnostic] = []
   public var lessonCount: Int
   public var qemuChecked: Bool
 
@@ -127,11 +130,14 @@ public struct LintReport: Sendable {
           "the lesson id '\(lesson.id)' is already used by \(first)",
           suggestion: "Give each lesson its own id."))
     }
+    var warnings: [Diagnostic] = []
     for lesson in target.lessons + target.duplicates.map(\.lesson) {
       diagnostics += linter.lint(lesson, known: known)
+      warnings += linter.warnings(lesson)
     }
     return LintReport(
-      diagnostics: diagnostics.sorted { $0.location < $1.location }, lessonCount: target.lessons.count + target.duplicates.count + target.failures.count,
+      diagnostics: diagnostics.sorted { $0.location < $1.location }, warnings: warnings.sorted { $0.location < $1.location },
+      lessonCount: target.lessons.count + target.duplicates.count + target.failures.count,
       qemuChecked: qemu != nil)
   }
 }

@@ -9,18 +9,28 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
   public var keyPath: String
   public var message: String
   public var suggestion: String?
+  /// An error makes a lesson unusable (lint fails); a warning is advice about what a learner reads (lint passes).
+  public var severity: Severity
 
-  public init(_ location: SourceLocation, _ keyPath: String, _ message: String, suggestion: String? = nil) {
+  public enum Severity: String, Sendable, Equatable {
+    case error, warning
+  }
+
+  public init(
+    _ location: SourceLocation, _ keyPath: String, _ message: String, suggestion: String? = nil,
+    severity: Severity = .error
+  ) {
     self.location = location
     self.keyPath = keyPath
     self.message = message
     self.suggestion = suggestion
+    self.severity = severity
   }
 
   /// `file:line:col: error: at machine.devices[2]: message` then an indented `help:` line, as compilers print.
   public var description: String {
     let at = keyPath.isEmpty ? "" : "at \(keyPath): "
-    var text = "\(location): error: \(at)\(message)"
+    var text = "\(location): \(severity.rawValue): \(at)\(message)"
     if let suggestion { text += "\n  help: \(suggestion)" }
     return text
   }

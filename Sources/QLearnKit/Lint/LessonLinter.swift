@@ -39,6 +39,14 @@ public struct LessonLinter {
     return sink.diagnostics
   }
 
+  /// Advice about what a learner reads, as warnings (``LeakRules``): answers given away before their question, and
+  /// thresholds a check enforces that the step does not state.
+  public func warnings(_ lesson: Lesson) -> [Diagnostic] {
+    let sink = DiagnosticSink()
+    LeakRules(lesson: lesson, checks: checks, sink: sink).check()
+    return sink.diagnostics
+  }
+
   private func checkAgainstQEMU(_ lesson: Lesson, sink: DiagnosticSink) {
     guard let qemu else { return }
     for (index, device) in lesson.machine.devices.enumerated() {

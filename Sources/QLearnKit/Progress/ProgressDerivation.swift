@@ -8,6 +8,7 @@ struct StepFacts: Sendable, Equatable {
   var passingAttempts = 0
   var skips = 0
   var hints = 0
+  var notGraded = 0
   var firstActivity: Date?
   var lastActivity: Date?
 
@@ -29,9 +30,11 @@ struct StepFacts: Sendable, Equatable {
       state = .notStarted
     }
     let spent = zip(firstActivity, lastActivity).map { max(0, $1.timeIntervalSince($0)) } ?? 0
-    return StepProgress(
+    var progress = StepProgress(
       step: step, state: state, attempts: attempts, hintsRevealed: hints, firstActivity: firstActivity,
       lastActivity: lastActivity, timeSpent: spent)
+    progress.notGraded = notGraded
+    return progress
   }
 }
 

@@ -20,8 +20,9 @@ public struct CheckOutcome: Sendable, Equatable, Encodable {
 /// Something the learner did on a step other than being graded.
 ///
 /// Record one `hint` event per hint newly revealed: ``ProgressStore/hintsRevealed(lesson:step:)`` counts them.
+/// `ungraded` is a `qlearn check` that could not grade (the guest or QEMU did not answer): never a pass or a fail.
 public enum ProgressEventKind: String, Sendable, CaseIterable {
-  case hint, skip, start, answer
+  case hint, skip, start, answer, ungraded
 }
 
 /// Where the learner stands on a step, derived from what they did (never stored).
@@ -39,6 +40,8 @@ public struct StepProgress: Sendable, Equatable, Encodable {
   /// Graded attempts, passing or not.
   public var attempts: Int
   public var hintsRevealed: Int
+  /// Checks that could not grade (the guest or QEMU did not answer): neither passes nor fails.
+  public var notGraded: Int = 0
   public var firstActivity: Date?
   public var lastActivity: Date?
   /// From the first to the last activity on the step (attempt start/finish or event).

@@ -41,7 +41,25 @@ enum ProgressSchema {
           at          REAL    NOT NULL
         );
         CREATE INDEX events_by_step ON events (lesson, step, kind);
-        """)
+        """),
+    // 'ungraded': a `qlearn check` that could not reach the guest (or could not begin the next step) is kept as what it
+    // was, neither a pass nor a fail. SQLite cannot change a CHECK constraint in place, so the table is rebuilt.
+    SchemaMigration(
+      version: 2,
+      sql: """
+        CREATE TABLE events_v2 (
+          id          INTEGER PRIMARY KEY AUTOINCREMENT,
+          lesson      TEXT    NOT NULL,
+          step        TEXT    NOT NULL,
+          kind        TEXT    NOT NULL CHECK (kind IN ('hint', 'skip', 'start', 'answer', 'reset', 'ungraded')),
+          detail      TEXT    NOT NULL DEFAULT '',
+          at          REAL    NOT NULL
+        );
+        INSERT INTO events_v2 (id, lesson, step, kind, detail, at) SELECT id, lesson, step, kind, detail, at FROM events;
+        DROP TABLE events;
+        ALTER TABLE events_v2 RENAME TO events;
+        CREATE INDEX events_by_step ON events (lesson, step, kind);
+        """),
   ]
 
   static var latestVersion: Int32 { migrations.last?.version ?? 0 }

@@ -162,6 +162,7 @@ public final class ProgressStore: Sendable {
       switch ProgressEventKind(rawValue: kind) {
       case .hint: facts[step, default: StepFacts()].hints = count
       case .skip: facts[step, default: StepFacts()].skips = count
+      case .ungraded: facts[step, default: StepFacts()].notGraded = count
       case .start, .answer, nil: break
       }
       facts[step, default: StepFacts()].noteActivity(first: first, last: last)

@@ -25,12 +25,20 @@ public struct ConsoleProxy: Sendable {
   public let output: Int32
   /// How long a write to the guest may wait for QEMU to take it before giving up.
   public var writeTimeout: Duration = .seconds(10)
+  /// qlearn's own lines for the screen, each printed on a line of its own (see ``ConsoleNotices``).
+  public var notices: ConsoleNotices?
 
-  public init(socket: UnixSocket, input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO) {
+  public init(
+    socket: UnixSocket, input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO, notices: ConsoleNotices? = nil
+  ) {
     self.socket = socket
     self.input = input
     self.output = output
+    self.notices = notices
   }
+
+  /// The longest unfinished guest line kept for redrawing after a notice.
+  static let partialLineLimit = 2048
 
   /// Runs the proxy on the calling thread until it ends; blocks. Use ``attach()`` from async code.
   ///
@@ -49,17 +57,30 @@ public struct ConsoleProxy: Sendable {
   private func copyLoop() throws -> ConsoleAction {
     var decoder = ConsoleEscapeDecoder()
     var buffer = [UInt8](repeating: 0, count: 4096)
+    var partialLine: [UInt8] = []
     while true {
       var fds = [
         pollfd(fd: input, events: Int16(POLLIN), revents: 0),
         pollfd(fd: socket.fileDescriptor, events: Int16(POLLIN), revents: 0),
+        pollfd(fd: notices?.wakeRead ?? -1, events: Int16(POLLIN), revents: 0),
       ]
-      try syscall("poll", "console \(socket.path)") { poll(&fds, 2, -1) }
+      try syscall("poll", "console \(socket.path)") { poll(&fds, 3, -1) }
       // Guest output first, so a prompt printed just before a hang-up still reaches the learner.
       if fds[1].revents != 0 {
         guard let bytes = try socket.readAvailable() else { continue }
         if bytes.isEmpty { return .guestClosed }
         try writeOutput(bytes)
+        if let newline = bytes.lastIndex(of: UInt8(ascii: "\n")) {
+          partialLine = Array(bytes[(newline + 1)...])
+        } else {
+          partialLine += bytes
+        }
+        if partialLine.count > Self.partialLineLimit { partialLine.removeFirst(partialLine.count - Self.partialLineLimit) }
+      }
+      if fds[2].revents != 0, let notices {
+        for notice in notices.take() {
+          try writeOutput(ConsoleNotices.rendering(notice, partialLine: partialLine))
+        }
       }
       if fds[0].revents != 0 {
         let count = try syscall("read", "console input") {

@@ -6,6 +6,10 @@ public enum LaunchError: Error, LocalizedError, Sendable {
   case alreadyRunning(lesson: String)
   /// The lesson declares `requires: [network]` and the learner has not consented for it.
   case networkNotAllowed(lesson: String)
+  /// The lesson's VM wants more memory than this host has (RAM plus swap).
+  case hostMemory(lesson: String, wanted: String, total: UInt64, available: UInt64, swap: UInt64)
+  /// Another `qlearn start` of the same lesson is booting it right now.
+  case startInProgress(lesson: String)
   case qemuFailed(lesson: String, reason: String, qemuOutput: [String], console: [String])
   case bootTimedOut(lesson: String, seconds: Int, console: [String])
   case diskCreation(String)
@@ -23,6 +27,12 @@ public enum LaunchError: Error, LocalizedError, Sendable {
       return "The lesson '\(lesson)' asks for network access (requires: [network]): its guest, and every check it "
         + "runs there, could reach the services on your computer (QEMU's 10.0.2.2 is your host's own loopback) and the "
         + "internet. Without your consent qlearn does not start it."
+    case .hostMemory(let lesson, let wanted, let total, let available, let swap):
+      return "The lesson '\(lesson)' gives its VM \(wanted) of memory, more than this host can give: it has "
+        + "\(HostMemory.gigabytes(total)) of RAM (\(HostMemory.gigabytes(available)) available now)"
+        + (swap > 0 ? " and \(HostMemory.gigabytes(swap)) of swap." : " and no swap.")
+    case .startInProgress(let lesson):
+      return "Another `qlearn start \(lesson)` is booting this lesson right now; this one did nothing."
     case .qemuFailed(let lesson, let reason, let output, let console):
       return "The VM of '\(lesson)' stopped while booting: \(reason)."
         + Self.quoted("QEMU said", output) + Self.quoted("Last console lines", console)
@@ -42,6 +52,10 @@ public enum LaunchError: Error, LocalizedError, Sendable {
     case .networkNotAllowed(let lesson):
       "If you trust the lesson's author, start it once with `qlearn start \(lesson) --allow-network`; qlearn remembers "
         + "your consent for this version of the lesson."
+    case .hostMemory:
+      "Run it on a host with more memory. Nothing was started; the lesson's `memory:` is its author's choice, not yours."
+    case .startInProgress(let lesson):
+      "Wait for it to finish booting, then `qlearn attach \(lesson)` joins that VM (`qlearn status` shows it)."
     case .qemuFailed: "If the lesson was changed, run `qlearn lint` on it; otherwise report the lines above."
     case .bootTimedOut: "Try again; if it keeps happening, start with `--accel tcg` and look at the console lines above."
     case .diskCreation: "Check that qemu-img is installed (Scripts/install-deps) and the runtime folder is writable."

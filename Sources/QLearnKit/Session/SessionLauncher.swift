@@ -66,7 +66,11 @@ public struct SessionLauncher: Sendable {
     let unmet = HostCheck.unmet(lesson)
     guard unmet.isEmpty else { throw LaunchError.hostLacks(lesson: lesson.id, unmet) }
     let networkAllowed = try NetworkConsent(paths: paths).decide(for: lesson, allow: options.allowNetwork)
+    try HostMemory.current()?.check(lesson)
     let directory = SessionDirectory.forLesson(lesson.id, paths: paths)
+    // Held until this start returns: a second start of the lesson meanwhile is refused, not raced.
+    let startLock = try SessionStartLock(lesson: lesson.id, paths: paths)
+    defer { withExtendedLifetime(startLock) {} }
     switch directory.state() {
     case .running: throw LaunchError.alreadyRunning(lesson: lesson.id)
     case .ended, .stale: directory.remove()
@@ -155,7 +159,19 @@ public struct SessionLauncher: Sendable {
     return FileManager.default.fileExists(atPath: url.path) ? url : nil
   }
 
+  /// One boot; any failure leaves no session folder behind (so `status` and `stop` never report a VM that never ran).
   private func boot(
+    _ lesson: Lesson, plan: BootPlan, kernel: Kernel, directory: SessionDirectory, timeout: Duration
+  ) async throws -> Running {
+    do {
+      return try await bootOnce(lesson, plan: plan, kernel: kernel, directory: directory, timeout: timeout)
+    } catch {
+      directory.remove()
+      throw error
+    }
+  }
+
+  private func bootOnce(
     _ lesson: Lesson, plan: BootPlan, kernel: Kernel, directory: SessionDirectory, timeout: Duration
   ) async throws -> Running {
     let started = ContinuousClock.now

@@ -55,13 +55,19 @@ enum GradingContext {
 enum GradingOutput {
   /// Grades the current step and prints the result; true when it passed.
   static func check(_ session: GradingSession) async throws -> Bool {
-    let result = try await session.check()
+    let result: GradingSession.CheckResult
+    do {
+      result = try await session.check()
+    } catch GradingError.lessonFinished {
+      print(congratulation(session.lesson))
+      return true
+    }
     let lesson = session.lesson
     print("Step \(number(result.step, in: lesson)): \(safe(result.step.title))")
     for check in result.grade.checks {
       print("  \(check.passed ? "✓ PASS" : "✗ FAIL")  \(safe(check.label))")
       if !check.passed {
-        print("      expected \(safe(check.expected)), actual \(safe(check.actual))")
+        print("      \(safe(check.failureText))")
       }
     }
     if result.grade.passed {
@@ -69,7 +75,7 @@ enum GradingOutput {
       if let next = result.next {
         printStep(next, in: lesson, prefix: "Next, step")
       } else {
-        print("That was the last step: you have finished '\(lesson.id)'. `qlearn progress \(lesson.id)` shows how it went.")
+        print(congratulation(lesson))
       }
       return true
     }
@@ -80,6 +86,12 @@ enum GradingOutput {
       print("All hints are revealed (`qlearn hint` shows them again); `qlearn skip` applies the reference solution.")
     }
     return false
+  }
+
+  /// What a learner reads on finishing a lesson (and on checking a finished one again): a success, exit status 0.
+  static func congratulation(_ lesson: Lesson) -> String {
+    "Congratulations: you have finished every step of '\(lesson.id)' (\(safe(lesson.title))). "
+      + "`qlearn progress \(lesson.id)` shows how it went; `qlearn list` shows what comes next."
   }
 
   static func printStep(_ step: Step, in lesson: Lesson, prefix: String) {

@@ -8,8 +8,9 @@ extension QLearn {
       abstract: "Make another step of the lesson current.",
       discussion: """
         The step starts now: "since the step began" checks (kernel log, interrupt counts) count from this moment. \
-        Earlier steps' effects are not applied: use `qlearn skip` to apply a step's reference solution, or restart \
-        the VM for a clean machine.
+        Going to a later step first applies the reference solutions of the steps in between whose checks do not pass \
+        (so the VM is in that step's starting state), one line per step; `--no-apply` leaves the VM as it is. Going \
+        back applies nothing: restart the VM (`qlearn stop`, `qlearn start --fresh`) for a clean machine.
         """)
 
     @Argument(help: "The step id (see `qlearn show <lesson>`).")
@@ -18,12 +19,25 @@ extension QLearn {
     @Option(help: ArgumentHelp("The lesson (default: the only running one).", valueName: "id"))
     var lesson: String?
 
+    @Flag(help: "Do not apply the reference solutions of the steps in between.")
+    var noApply = false
+
     @OptionGroup var course: CourseOptions
 
     func run() async throws {
       let session = try GradingContext.open(lesson: lesson, course: course)
       let target = try session.step(step)
-      try await session.move(to: target)
+      let replay = StepReplay(session: session)
+      let between = noApply ? [] : replay.stepsBetween(try await session.currentStep(), and: target)
+      if !between.isEmpty {
+        print("Applying the reference solutions of \(between.map(\.id).joined(separator: ", ")) first:")
+        let count = session.lesson.steps.count
+        try await replay.apply(between, then: target) { step, number, seconds, done in
+          print("  step \(number)/\(count) \(step.id): " + (done ? "already done" : "applied") + " (" + String(format: "%.1f", seconds) + " s)")
+        }
+      } else {
+        try await session.move(to: target)
+      }
       GradingOutput.printStep(target, in: session.lesson, prefix: "Step")
     }
   }

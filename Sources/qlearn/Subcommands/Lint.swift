@@ -39,7 +39,7 @@ extension QLearn {
       let report = try LintReport.run(
         paths: targets, checksDirectory: checksDirectory, course: course.lessonFolders,
         cacheDirectory: course.paths.cache)
-      for diagnostic in report.diagnostics {
+      for diagnostic in report.diagnostics + report.warnings {
         print(TerminalSafe.line(diagnostic.description))
       }
       if !report.qemuChecked {
@@ -51,8 +51,8 @@ extension QLearn {
       let problems = report.diagnostics.count
       print(
         problems == 0
-          ? "\(report.lessonCount) lesson(s) checked: no problems."
-          : "\(report.lessonCount) lesson(s) checked: \(problems) problem(s).")
+          ? "\(report.lessonCount) lesson(s) checked: no problems" + (report.warnings.isEmpty ? "." : ", \(report.warnings.count) warning(s).")
+          : "\(report.lessonCount) lesson(s) checked: \(problems) problem(s)" + (report.warnings.isEmpty ? "." : ", \(report.warnings.count) warning(s)."))
       if problems > 0 { throw ExitCode.failure }
     }
   }

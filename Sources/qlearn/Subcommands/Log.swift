@@ -13,6 +13,9 @@ extension QLearn {
         Examples:
           qlearn log seabios
           qlearn log console --lesson nvme-queues | tail
+          qlearn log console --raw > console.txt
+
+        Control characters (the escape sequences a shell or firmware sends) are shown as � unless --raw.
         """)
 
     @Argument(help: "The log's name: console, or a device's log name.")
@@ -20,6 +23,9 @@ extension QLearn {
 
     @Option(help: ArgumentHelp("The lesson whose VM to use (default: the only running one).", valueName: "id"))
     var lesson: String?
+
+    @Flag(help: "Copy the log byte for byte, escape sequences included (for a file or a pipe, not a terminal).")
+    var raw = false
 
     @OptionGroup var course: CourseOptions
 
@@ -32,6 +38,10 @@ extension QLearn {
           .filter { $0.hasPrefix("log-") && $0.hasSuffix(".log") }.map { String($0.dropFirst(4).dropLast(4)) }
         throw ValidationError(
           "The VM of '\(directory.lesson)' has no log '\(name)'. Its logs: \((["console"] + logs.sorted()).joined(separator: ", ")).")
+      }
+      if raw {
+        FileHandle.standardOutput.write(data)
+        return
       }
       // Guest and firmware output: shown as text, never as raw terminal control sequences.
       print(TerminalSafe.line(String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")), terminator: "")

@@ -35,7 +35,8 @@ extension QLearn {
         rows.append([lesson.id, ProgressText.summary(progress), "", "", ""])
         for step in progress.steps {
           rows.append([
-            "  " + step.step, step.state.rawValue, "\(step.attempts)", "\(step.hintsRevealed)",
+            "  " + step.step, step.state.rawValue,
+            "\(step.attempts)" + (step.notGraded > 0 ? " (+\(step.notGraded) not graded)" : ""), "\(step.hintsRevealed)",
             step.state == .notStarted ? "" : ProgressText.duration(step.timeSpent),
           ])
         }

@@ -27,15 +27,25 @@ extension QLearn {
     @Flag(help: "Return as soon as the guest agent answers, leaving the VM running (for scripts and tests).")
     var detach = false
 
+    @Flag(
+      help: """
+        Begin at step 1 on a fresh machine. Without it, a lesson you have progressed in resumes at your first step not passed, with the earlier steps' reference solutions applied to the new VM.
+        """)
+    var fresh = false
+
     @OptionGroup var boot: BootOptions
     @OptionGroup var course: CourseOptions
 
     func run() async throws {
+      // A reader that goes away (`qlearn start X --detach 2>&1 | head -1`) must not kill qlearn mid-boot: the boot
+      // guard would then take the VM down. Writes to a closed pipe just fail; the VM boots and stays.
+      signal(SIGPIPE, SIG_IGN)
       let lesson = try course.lesson(self.lesson, in: course.course())
       let display = BootDisplay(lesson: lesson.id)
       let launcher = SessionLauncher(paths: course.paths, report: { display.show($0) })
       let running = try await launcher.start(lesson, options: try boot.launchOptions())
       await warnAboutGuestRequirements(running.directory)
+      if !fresh { try await resume(running.directory) }
       if detach {
         print("\(lesson.id) is running (\(running.record.accelerator.uppercased()), kernel \(running.record.kernel)).")
         print("  qlearn attach \(lesson.id)    the guest console")
@@ -45,6 +55,29 @@ extension QLearn {
         return
       }
       try await ConsoleSession(directory: running.directory, course: course).run()
+    }
+
+    /// A lesson the learner has progressed in: the new VM is brought to the first step not passed, applying the
+    /// reference solutions of the steps before it, one line per step.
+    private func resume(_ directory: SessionDirectory) async throws {
+      let session = try GradingContext.open(directory: directory, course: course)
+      guard let store = session.store, let target = try StepReplay.resumePoint(session.lesson, store: store) else { return }
+      let steps = Array(session.lesson.steps.prefix { $0.id != target.id })
+      printError(
+        "Resuming \(session.lesson.id) at step \(GradingOutput.number(target, in: session.lesson)): applying the reference "
+          + "solutions of the \(steps.count) step(s) before it (`--fresh` starts over at step 1).")
+      let count = session.lesson.steps.count
+      do {
+        try await StepReplay(session: session).apply(steps, then: target) { step, number, seconds, done in
+          printError("  step \(number)/\(count) \(step.id): " + (done ? "already done" : "applied") + " (" + String(format: "%.1f", seconds) + " s)")
+        }
+        printError("Ready at step \(GradingOutput.number(target, in: session.lesson)): \(GradingOutput.safe(target.title)).")
+      } catch {
+        printError(
+          "warning: could not bring the VM to step \(target.id): \((error as? LocalizedError)?.errorDescription ?? "\(error)")")
+        printError("The VM stays on the step that failed; `qlearn stop` and `qlearn start --fresh` start over.")
+      }
+      await session.live.close()
     }
 
     /// The VM is up either way; a learner whose kernel cannot do the lesson should hear it now, not after the steps fail.
