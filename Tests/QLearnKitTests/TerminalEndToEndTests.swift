@@ -7,25 +7,10 @@ import Testing
 /// runs beside it, as in a second pane.
 @Suite(.serialized) struct TerminalEndToEndTests {
   /// A private tmux server per test run, so the test neither meets nor disturbs the user's own.
-  static let server = "qlearn-e2e-\(getpid())"
+  static let server = TmuxServer("e2e")
 
-  /// Runs tmux with its output in a file: the first call starts the tmux server, which would otherwise keep a pipe's
-  /// write end open forever and leave a reader waiting for end-of-file.
-  func tmux(_ arguments: [String]) throws -> (status: Int32, stdoutText: String) {
-    let output = FileManager.default.temporaryDirectory.appendingPathComponent("\(Self.server)-\(UUID().uuidString)")
-    _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-    defer { try? FileManager.default.removeItem(at: output) }
-    let handle = try FileHandle(forWritingTo: output)
-    defer { try? handle.close() }
-    let tmux = try #require(Command.which("tmux")).path
-    let pid = try Spawn.run(
-      [tmux, "-L", Self.server] + arguments,
-      standard: .init(output: handle.fileDescriptor, error: handle.fileDescriptor))
-    let exit = try Spawn.wait(pid)
-    let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
-    if case .exited(let code) = exit { return (code, text) }
-    return (-1, text)
-  }
+  @discardableResult
+  func tmux(_ arguments: [String]) throws -> (status: Int32, stdoutText: String) { try Self.server.run(arguments) }
 
   func screen(_ name: String) throws -> String {
     try tmux(["capture-pane", "-p", "-t", name, "-S", "-200"]).stdoutText
