@@ -171,3 +171,101 @@ import Testing
     #expect(QEMUCommandLine.option("nvme", [("serial", "x,file=/etc/passwd")]) == "nvme,serial=x,,file=/etc/passwd")
   }
 }
+
+/// The open machine model: any kind QEMU has, typed from QEMU's own property types, under one policy.
+@Suite struct OpenMachineModelTests {
+  func machine(_ yaml: String) throws -> Machine { try QEMUCommandLineTests().machine(yaml) }
+
+  @Test func aKindNoLineOfQlearnNamesIsTypedFromQEMU() throws {
+    let machine = try machine("devices: [{kind: i6300esb, id: wd0, addr: \"0x6\"}, {kind: virtio-rng-pci, id: rng0, max-bytes: 1024, period: 500}]")
+    let argv = QEMUCommandLine.arguments(for: machine, plan: QEMUCommandLineTests.plan)
+    #expect(argv.contains("i6300esb,id=wd0,addr=0x6"))
+    #expect(argv.contains("virtio-rng-pci,id=rng0,max-bytes=1024,period=500"))
+    #expect(machine.devices[1].kind.properties["max-bytes"] == .integer(0...Int.max))
+    #expect(machine.devices[1].kind.properties["period"] == .integer(0...Int(UInt32.max)))
+    // uint8: 256 is out of QEMU's range.
+    #expect(throws: LessonError.self) {
+      try self.machine("disks: [{id: d0, size: 64M}]\ndevices: [{kind: nvme, drive: d0, serial: s, sriov_max_vfs: 256}]")
+    }
+  }
+
+  @Test func aBuiltInBusIsNamedAsQEMUNamesIt() throws {
+    let machine = try machine("type: q35\ndisks: [{id: d0, size: 64M}]\ndevices: [{kind: ide-hd, bus: ide.2, drive: d0}]")
+    let argv = QEMUCommandLine.arguments(for: machine, plan: QEMUCommandLineTests.plan)
+    #expect(argv.contains("ide-hd,bus=ide.2,drive=d0"))
+    let probe = try #require(MachineProbe.standard(machine))
+    #expect(probe.error == nil)
+    #expect(probe.buses.contains { $0.name == "ide.2" && $0.type == "IDE" })
+  }
+
+  @Test func policyRefusesHostReachingPropertiesByNameAndType() {
+    #expect(DevicePolicy.refusal(ofProperty: "romfile", type: "str") != nil)
+    #expect(DevicePolicy.refusal(ofProperty: "rootdir", type: "str") != nil)
+    #expect(DevicePolicy.refusal(ofProperty: "vhostfd", type: "str") != nil)
+    #expect(DevicePolicy.refusal(ofProperty: "hostdevice", type: "str") != nil)
+    #expect(DevicePolicy.refusal(ofProperty: "x-speed", type: "PCIELinkSpeed") != nil)
+    // Numbers and switches cannot name a path, whatever their name.
+    #expect(DevicePolicy.refusal(ofProperty: "host_mtu", type: "uint16") == nil)
+    #expect(DevicePolicy.refusal(ofProperty: "ioeventfd", type: "bool") == nil)
+    #expect(DevicePolicy.refusal(ofProperty: "serial", type: "str") == nil)
+    #expect(DevicePolicy.refusal(ofKind: "usb-host") != nil)
+    #expect(DevicePolicy.refusal(ofKind: "vhost-user-blk-pci") != nil)
+    #expect(DevicePolicy.refusal(ofKind: "virtio-input-host-pci") != nil)
+    #expect(DevicePolicy.refusal(ofKind: "vfio-pci") == nil)
+    #expect(DevicePolicy.refusal(ofKind: "i6300esb") == nil)
+    #expect(DevicePolicy.enumChoices("Error handling policy, report/ignore/enospc/stop/auto") == ["report", "ignore", "enospc", "stop", "auto"])
+    #expect(DevicePolicy.enumChoices("on/off/auto") == ["on", "off", "auto"])
+    #expect(DevicePolicy.enumChoices("").isEmpty)
+  }
+
+  @Test func everyKindQEMUHasIsTypedOrRefusedWithAReason() throws {
+    let facts = try #require(QEMUFacts.standard())
+    #expect(facts.kinds.count > 300)
+    var usable = 0
+    for name in facts.kinds.keys where DevicePolicy.refusal(ofKind: name) == nil {
+      let kind = try #require(DevicePolicy.kind(named: name, facts: facts))
+      #expect(Set(kind.properties.keys).union(kind.refused.keys).isSuperset(of: facts.kinds[name]!.properties.keys))
+      #expect(kind.properties.keys.allSatisfy { !$0.hasPrefix("x-") })
+      usable += 1
+    }
+    #expect(usable > 250)
+    #expect(facts.kind("pcie-root-port", isA: "base-pci-bridge"))
+    #expect(facts.kinds["nvme-ns"]?.bus == "nvme-bus")
+  }
+
+  @Test func aCorruptOrStaleFactsCacheIsRebuilt() throws {
+    let directory = try Repository.temporaryDirectory()
+    let file = directory.appendingPathComponent(QEMUFacts.fileName)
+    try Data("{not json".utf8).write(to: file)
+    let facts = try #require(try QEMUFacts.load(cacheDirectory: directory, memoized: false))
+    let reread = try JSONDecoder().decode(QEMUFacts.self, from: Data(contentsOf: file))
+    #expect(reread.binary == facts.binary)
+    #expect(facts.binary.split(separator: " ").count == 4, "path, size, mtime and inode")
+    // A cache read from another binary (or an older format) is not trusted.
+    var stale = reread
+    stale.binary = "/usr/bin/qemu-system-x86_64 1 2 3"
+    stale.kinds = [:]
+    try JSONEncoder().encode(stale).write(to: file)
+    #expect(try QEMUFacts.load(cacheDirectory: directory, memoized: false)?.kinds.isEmpty == false)
+  }
+
+  @Test func modaliasesComeFromTheProbedIDs() throws {
+    let machine = try machine("""
+      type: q35
+      disks: [{id: d0, size: 64M}]
+      devices:
+        - {kind: nvme, id: n0, drive: d0, serial: s1}
+        - {kind: pcie-root-port, id: rp, chassis: 1}
+        - {kind: virtio-rng-pci, bus: rp}
+        - {kind: i6300esb}
+      """)
+    let aliases = try #require(MachineProbe.standard(machine)).modaliases(for: machine)
+    #expect(aliases.contains("pci:v00001B36d00000010sv00001AF4sd00001100bc01sc08i02"))
+    #expect(aliases.contains { $0.hasPrefix("pci:v00008086d000025AB") })
+    #expect(aliases.contains("virtio:d00000004v00001AF4"))
+    #expect(!aliases.contains { $0.contains("d0000000C") }, "bridges are the PCI core's")
+    #expect(ModuleResolver.matches(pattern: "pci:v00001AF4d*sv*sd*bc*sc*i*", modalias: "pci:v00001AF4d00001044sv00001AF4sd00001100bc*sc*i*"))
+    #expect(!ModuleResolver.matches(pattern: "pci:v*d*sv*sd*bc0Csc03i30*", modalias: "pci:v00001B36d00000010sv00001AF4sd00001100bc01sc08i02"))
+    #expect(ModuleResolver.matches(pattern: "pci:v*d*sv*sd*bc0Csc03i30*", modalias: "pci:v00001B36d0000000Dsv00001AF4sd00001100bc*sc*i*"))
+  }
+}

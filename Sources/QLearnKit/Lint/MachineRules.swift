@@ -1,3 +1,5 @@
+import Foundation
+
 /// Lint rules for a lesson's machine: references resolve, nothing collides, and the numbers add up, so that a lesson
 /// that passes lint gives QEMU a command line it accepts.
 struct MachineRules {
@@ -6,6 +8,7 @@ struct MachineRules {
   let sink: DiagnosticSink
 
   func check() {
+    let before = sink.diagnostics.count
     checkIDs()
     checkBuses()
     checkReferences()
@@ -14,6 +17,8 @@ struct MachineRules {
     checkMemory()
     checkNetworking()
     checkPassthrough()
+    // QEMU would only repeat what the rules above found, less precisely.
+    if sink.diagnostics.count == before { checkWithQEMU() }
   }
 
   private func devicePath(_ index: Int) -> String { "machine.devices[\(index)]" }
@@ -43,70 +48,67 @@ struct MachineRules {
     }
   }
 
-  /// The bus each device sits on: its kind, and the id of the device offering it (nil for the root bus).
+  /// The bus each device sits on: a declared device's id (the bus it offers) or one of the machine's own buses, which
+  /// the bare machine's paused probe lists (q35's `ide.2`). Whether the device fits that bus is QEMU's call: the full
+  /// probe (``checkWithQEMU()``) reports its refusal.
   private func checkBuses() {
     let providers = Dictionary(
       machine.devices.compactMap { d in d.id.map { ($0, d) } }, uniquingKeysWith: { a, _ in a })
+    var builtIn: [String]?
     for (index, device) in machine.devices.enumerated() {
       let path = devicePath(index)
-      let kind = device.kind
-      if !kind.machines.isEmpty, !kind.machines.contains(machine.type) {
+      guard let bus = device.bus, bus != machine.type.rootBus else { continue }
+      if device.kind.needsRootBus {
         sink.error(
-          device.location, path,
-          "\(kind.name) needs a \(kind.machines.map(\.rawValue).sorted().joined(separator: " or ")) machine, but this one is '\(machine.type.rawValue)'",
-          suggestion: "Set 'machine.type: \(kind.machines.first!.rawValue)' or use another device.")
+          device.location, "\(path).bus",
+          "a \(device.kind.name) sits on the machine's root bus (\(machine.type.rootBus)), not on '\(bus)'",
+          suggestion: "Remove 'bus:'.")
+        continue
       }
-      let busKind: BusKind?
-      if let bus = device.bus, bus != machine.type.rootBus {
-        guard let provider = providers[bus] else {
-          sink.error(
-            device.location, "\(path).bus",
-            "no device has the id '\(TerminalSafe.clip(bus))', so there is no such bus"
-              + Spelling.didYouMean(bus, in: providers.keys),
-            suggestion: "Set 'bus:' to the id of a bridge, port or SCSI adapter declared in machine.devices.")
-          continue
-        }
-        guard let offered = provider.kind.provides else {
-          sink.error(
-            device.location, "\(path).bus",
-            "'\(bus)' is a \(provider.kind.name), which offers no bus to plug devices into")
-          continue
-        }
-        busKind = offered
-        if case .rootBus = kind.plug {
-          sink.error(
-            device.location, "\(path).bus",
-            "a \(kind.name) sits on the machine's root bus (\(machine.type.rootBus)), not on '\(bus)'",
-            suggestion: "Remove 'bus:'.")
-          continue
-        }
-      } else {
-        busKind = kind.plug == .none ? nil : machine.type.rootBusKind
-      }
-      switch kind.plug {
-      case .none:
-        if device.bus != nil {
-          sink.error(device.location, "\(path).bus", "a \(kind.name) does not sit on a bus: remove 'bus:'")
-        }
-      case .pci, .rootBus:
-        if busKind != .pci && busKind != .pcie {
-          sink.error(device.location, "\(path).bus", "a \(kind.name) needs a PCI or PCIe bus, and '\(device.bus ?? "")' offers a \(busKind?.rawValue ?? "no") bus")
-        }
-      case .pcie:
-        if busKind != .pcie {
-          sink.error(
-            device.location, device.bus == nil ? path : "\(path).bus",
-            "a \(kind.name) needs a PCIe bus, and \(device.bus.map { "'\($0)'" } ?? "the root bus of a '\(machine.type.rawValue)' machine") offers a \(busKind?.rawValue ?? "no") bus")
-        }
-      case .bus(let needed):
-        if device.bus == nil {
-          sink.error(
-            device.location, path, "a \(kind.name) needs 'bus:' naming a device that offers a \(needed.rawValue) bus",
-            suggestion: needed == .scsi ? "Declare a SCSI adapter (megasas, lsi53c895a, virtio-scsi-pci) with an id and name it here." : nil)
-        } else if busKind != needed {
-          sink.error(device.location, "\(path).bus", "a \(kind.name) needs a \(needed.rawValue) bus, and '\(device.bus!)' offers a \(busKind?.rawValue ?? "no") bus")
-        }
-      }
+      if providers[bus] != nil { continue }
+      if builtIn == nil { builtIn = bareMachineBuses() }
+      guard let builtIn, !builtIn.isEmpty, !builtIn.contains(bus) else { continue }
+      let listed = builtIn.filter { $0 != "main-system-bus" }.sorted()
+      let declared = providers.keys.sorted()
+      sink.error(
+        device.location, "\(path).bus",
+        "there is no bus '\(TerminalSafe.clip(bus))': no declared device has that id and the machine has no such bus"
+          + Spelling.didYouMean(bus, in: declared + builtIn),
+        suggestion: "Buses a '\(machine.type.rawValue)' machine has: \(listed.joined(separator: ", "))"
+          + (declared.isEmpty ? "." : "; or name a declared device: \(declared.joined(separator: ", "))."))
+    }
+  }
+
+  /// The buses of this machine type with no device declared (the built-in ones), from a cached paused probe.
+  private func bareMachineBuses() -> [String] {
+    var bare = Machine()
+    bare.type = machine.type
+    return MachineProbe.standard(bare)?.buses.map(\.name) ?? []
+  }
+
+  /// Starts the machine paused in QEMU and reports what QEMU refuses, at the device it names.
+  func checkWithQEMU() {
+    guard !machine.devices.isEmpty, let probe = MachineProbe.standard(machine), let error = probe.error else { return }
+    let plan = BootPlan(
+      accelerator: .tcg, kernel: URL(fileURLWithPath: "/"), initrd: nil, kernelArguments: [],
+      sessionDirectory: URL(fileURLWithPath: "/"), qbootImage: nil)
+    // QEMU names the option it refused: `qemu-system-x86_64: -device KIND,...: message`.
+    var culprit: (index: Int, device: Device)?
+    for (index, device) in machine.devices.enumerated() {
+      var probed = device
+      if probed.id == nil { probed.id = MachineProbe.probeID(index) }
+      let option = QEMUCommandLine.deviceArguments(probed, machine: machine, plan: plan).last ?? ""
+      if error.contains("-device \(option):") { culprit = (index, device) }
+    }
+    let message = error.components(separatedBy: ": ").dropFirst(culprit == nil ? 1 : 2).joined(separator: ": ")
+    if let (index, device) = culprit {
+      sink.error(
+        device.location, devicePath(index), "QEMU refuses this \(device.kind.name): \(TerminalSafe.line(message))",
+        suggestion: "`qemu-system-x86_64 -device \(device.kind.name),help` lists its properties; Lessons/README.md explains the machine.")
+    } else {
+      sink.error(
+        lesson.locations["machine"] ?? SourceLocation(file: lesson.file, line: 1, column: 1), "machine",
+        "QEMU refuses this machine: \(TerminalSafe.line(message))")
     }
   }
 
@@ -118,10 +120,21 @@ struct MachineRules {
     ]
     var users: [String: SourceLocation] = [:]
     for (index, device) in machine.devices.enumerated() {
-      for (name, value) in device.properties {
-        guard let type = device.kind.properties[name], let target = targets[type], let id = value.text else { continue }
+      for name in device.properties.keys.sorted() {
+        guard let value = device.properties[name], let type = device.kind.properties[name], let id = value.text
+        else { continue }
         let location = device.propertyLocations[name] ?? device.location
         let path = "\(devicePath(index)).\(name)"
+        if case .device(let wanted) = type {
+          let candidates = machine.devices.filter { $0.kind.isA(wanted) }.compactMap(\.id)
+          if !candidates.contains(id) {
+            sink.error(
+              location, path, "there is no \(wanted) device with the id '\(id)'" + Spelling.didYouMean(id, in: candidates),
+              suggestion: "Declare a device of kind \(wanted) with that id under machine.devices.")
+          }
+          continue
+        }
+        guard let target = targets[type] else { continue }
         guard target.ids.contains(id) else {
           sink.error(
             location, path, "there is no \(target.what) with the id '\(id)'" + Spelling.didYouMean(id, in: target.ids),
@@ -177,7 +190,7 @@ struct MachineRules {
       if let nr = p["bus_nr"]?.integer {
         claim("bus_nr:\(nr)", "bus number \(nr)", at("bus_nr"), "\(path).bus_nr")
       }
-      if device.kind.name == "scsi-hd" {
+      if device.kind.bus == "SCSI" {
         let channel = p["channel"]?.integer ?? 0
         let target = p["scsi-id"]?.integer ?? 0
         let lun = p["lun"]?.integer ?? 0
@@ -245,7 +258,7 @@ struct MachineRules {
     if let maxmem = memory.maxmem, maxmem <= memory.size {
       sink.error(at, "machine.memory.maxmem", "maxmem (\(maxmem)) must be larger than the boot memory (\(memory.size))")
     }
-    let dimms = machine.devices.filter { $0.kind.name == "nvdimm" || $0.kind.name == "pc-dimm" }
+    let dimms = machine.devices.filter { $0.kind.isA("pc-dimm") }
     guard !dimms.isEmpty else { return }
     guard let slots = memory.slots, let maxmem = memory.maxmem else {
       sink.error(dimms[0].location, "machine.devices", "a \(dimms[0].kind.name) needs DIMM slots: set machine.memory.slots and maxmem")

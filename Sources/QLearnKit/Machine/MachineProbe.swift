@@ -1,0 +1,212 @@
+import Foundation
+
+/// What QEMU itself says about a lesson's machine: it is started paused (`-S`, no kernel, no firmware run, backends
+/// replaced by ones that touch nothing on the host) with the lesson's devices, and asked for its bus tree (`info qtree`)
+/// and the PCI functions' ids (`query-pci`, and the class register through the 0xcf8 ports for functions on a root
+/// bus). QEMU refusing the machine is a lint error with QEMU's own words. Cached by machine hash.
+public struct MachineProbe: Sendable, Codable, Equatable {
+  public struct Bus: Sendable, Codable, Equatable {
+    public var name: String
+    /// QEMU's bus type: `PCI`, `PCIE`, `IDE`, `SCSI`, `usb-bus`, ...
+    public var type: String
+    /// The id of the device that offers it, when it has one.
+    public var owner: String?
+  }
+
+  /// One PCI function of a device the lesson declared.
+  public struct Function: Sendable, Codable, Equatable {
+    /// The lesson's device index (qlearn gives every device a probe id `qlearn-probe-N`).
+    public var device: Int
+    public var vendor: Int
+    public var deviceID: Int
+    public var subsystemVendor: Int
+    public var subsystem: Int
+    /// Base class and subclass (`0x0108`), when QEMU says.
+    public var classCode: Int?
+    public var progIF: Int?
+  }
+
+  public var buses: [Bus]
+  public var functions: [Function]
+  /// QEMU's error when it refused the machine.
+  public var error: String?
+
+  static let format = 1
+
+  /// The probe id of device `index`: every device gets one in the probe, so its functions can be told apart.
+  static func probeID(_ index: Int) -> String { "qlearn-probe-\(index)" }
+
+  /// QEMU's argv for the paused probe: the lesson's machine as qlearn builds it, with disks on `null-co` block nodes,
+  /// memory backends in RAM, user networking, logs on `null` chardevs, and no kernel. vfio-pci devices are left out
+  /// (they need a host device).
+  static func arguments(for machine: Machine) -> [String] {
+    var argv: [String] = []
+    func add(_ flag: String, _ value: String) { argv += [flag, value] }
+    add("-machine", QEMUCommandLine.option(
+      machine.type.rawValue, [("hpet", "off")] + (machine.hasNVDIMM ? [("nvdimm", "on")] : [])))
+    add("-accel", "tcg")
+    if machine.pcieNativeHotplug { add("-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off") }
+    argv += ["-S", "-nodefaults", "-no-user-config", "-display", "none"]
+    add("-smp", QEMUCommandLine.smp(machine.cpus))
+    var memory: [(String, String)] = [("size", machine.memory.size.description)]
+    if let slots = machine.memory.slots { memory.append(("slots", String(slots))) }
+    if let maxmem = machine.memory.maxmem { memory.append(("maxmem", maxmem.description)) }
+    add("-m", QEMUCommandLine.keyValues(memory))
+    for (index, node) in machine.numa.enumerated() {
+      add("-object", QEMUCommandLine.option("memory-backend-ram", [("id", "numa-ram\(index)"), ("size", node.memory.description)]))
+      add("-numa", QEMUCommandLine.option("node", [("nodeid", String(index))] + QEMUCommandLine.cpuRanges(node.cpus).map { ("cpus", $0) } + [("memdev", "numa-ram\(index)")]))
+    }
+    for disk in machine.disks {
+      add("-blockdev", QEMUCommandLine.keyValues([("driver", "null-co"), ("node-name", disk.id), ("size", String(disk.size.bytes))]))
+    }
+    for backend in machine.memoryBackends {
+      var pairs: [(String, String)] = [("id", backend.id), ("size", backend.size.description)]
+      if backend.share { pairs.append(("share", "on")) }
+      add("-object", QEMUCommandLine.option("memory-backend-ram", pairs))
+    }
+    for netdev in machine.netdevs { add("-netdev", QEMUCommandLine.option("user", [("id", netdev.id)])) }
+    let plan = BootPlan(
+      accelerator: .tcg, kernel: URL(fileURLWithPath: "/nonexistent"), initrd: nil, kernelArguments: [],
+      sessionDirectory: URL(fileURLWithPath: "/nonexistent"), qbootImage: nil)
+    for (index, device) in machine.devices.enumerated() where device.kind.name != "vfio-pci" {
+      var probed = device
+      if probed.id == nil { probed.id = probeID(index) }
+      var words = QEMUCommandLine.deviceArguments(probed, machine: machine, plan: plan)
+      // A log chardev becomes a null one: the probe writes nothing on the host.
+      for i in words.indices where i > 0 && words[i - 1] == "-chardev" && words[i].hasPrefix("file,") {
+        let id = words[i].split(separator: ",").first { $0.hasPrefix("id=") } ?? "id=log"
+        words[i] = "null,\(id)"
+      }
+      argv += words
+    }
+    return argv
+  }
+
+  /// The machine's identity for the cache: the probe's argv and the QEMU binary's stamp.
+  static func hash(_ machine: Machine, facts: QEMUFacts?) -> String {
+    SHA256.hex("\(format)\n\(facts?.binary ?? "")\n" + arguments(for: machine).joined(separator: "\n"))
+  }
+
+  /// Probes `machine`, or returns the cached answer for the same machine and QEMU binary.
+  public static func load(
+    _ machine: Machine, cacheDirectory: URL, binary: String = QEMUCapabilities.defaultBinary
+  ) throws -> MachineProbe? {
+    guard let path = Command.which(binary)?.path else { return nil }
+    let facts = try QEMUFacts.load(cacheDirectory: cacheDirectory, binary: binary)
+    let key = hash(machine, facts: facts)
+    let file = cacheDirectory.appendingPathComponent("probes").appendingPathComponent(key + ".json")
+    if let data = try? Data(contentsOf: file), let probe = try? JSONDecoder().decode(Self.self, from: data) {
+      return probe
+    }
+    let probe = try run(machine, binary: path)
+    try Paths.ensureDirectory(file.deletingLastPathComponent())
+    try JSONEncoder().encode(probe).write(to: file, options: .atomic)
+    return probe
+  }
+
+  /// The probe from this user's cache directory; nil when QEMU is not installed or cannot be run.
+  public static func standard(_ machine: Machine) -> MachineProbe? {
+    try? load(machine, cacheDirectory: Paths.standard().cache)
+  }
+
+  static func run(_ machine: Machine, binary: String) throws -> MachineProbe {
+    let argv = arguments(for: machine)
+    let first = try QMPBatch.run(
+      binary: binary, arguments: argv,
+      commands: [("human-monitor-command", ["command-line": "info qtree"]), ("query-pci", nil)])
+    guard first.replies.count == 2, case .value(let qtree as String) = first.replies[0] else {
+      let message = first.stderr.split(separator: "\n").first.map(String.init) ?? "QEMU exited with status \(first.status)"
+      return MachineProbe(buses: [], functions: [], error: message)
+    }
+    var probe = parseQTree(qtree, machine: machine)
+    var rootFunctions: [(bus: Int, slot: Int, function: Int, id: String, classCode: Int)] = []
+    if case .value(let buses as [[String: Any]]) = first.replies[1] {
+      for bus in buses {
+        for device in bus["devices"] as? [[String: Any]] ?? [] {
+          guard let id = device["qdev_id"] as? String, let slot = device["slot"] as? Int,
+            let function = device["function"] as? Int, let number = device["bus"] as? Int,
+            let classInfo = device["class_info"] as? [String: Any], let classCode = classInfo["class"] as? Int
+          else { continue }
+          rootFunctions.append((number, slot, function, id, classCode))
+        }
+      }
+    }
+    // Functions on bus 0 answer configuration reads at 0xcf8/0xcfc before any firmware ran: the class register gives
+    // the programming interface, which some drivers match (xhci, ahci, nvme).
+    let onBusZero = rootFunctions.filter { $0.bus == 0 && !$0.id.isEmpty }
+    var commands: [(String, [String: Any]?)] = []
+    for function in onBusZero {
+      let address = 0x8000_0000 | (function.slot << 11) | (function.function << 8) | 0x08
+      commands.append(("human-monitor-command", ["command-line": "o /w 0xcf8 0x" + String(address, radix: 16)]))
+      commands.append(("human-monitor-command", ["command-line": "i /w 0xcfc"]))
+    }
+    var progIFs: [String: Int] = [:]
+    if !commands.isEmpty {
+      let second = try QMPBatch.run(binary: binary, arguments: argv, commands: commands)
+      for (index, function) in onBusZero.enumerated() where 2 * index + 1 < second.replies.count {
+        guard case .value(let text as String) = second.replies[2 * index + 1],
+          let hex = text.split(separator: "=").last.map({ String($0).filter { !$0.isWhitespace && !$0.isNewline } }),
+          let value = Int(hex.dropFirst(2), radix: 16)
+        else { continue }
+        progIFs["\(function.id)/\(function.function)"] = (value >> 8) & 0xFF
+      }
+    }
+    for index in probe.functions.indices {
+      let id = machine.devices[probe.functions[index].device].id ?? probeID(probe.functions[index].device)
+      if let root = rootFunctions.first(where: { $0.id == id }) {
+        probe.functions[index].classCode = root.classCode
+        probe.functions[index].progIF = progIFs["\(id)/\(root.function)"]
+      }
+    }
+    return probe
+  }
+
+  /// `bus: NAME` / `type T` / `dev: KIND, id "ID"` / `class DESC, addr 00:03.0, pci id 8086:25ab (sub 1af4:1100)`.
+  static func parseQTree(_ text: String, machine: Machine) -> MachineProbe {
+    var buses: [Bus] = []
+    var functions: [Function] = []
+    // The device owning each indentation level, nearest last.
+    var owners: [(indent: Int, id: String?)] = []
+    var currentDevice: Int?
+    let ids = Dictionary(
+      machine.devices.enumerated().map { ($0.element.id ?? probeID($0.offset), $0.offset) },
+      uniquingKeysWith: { a, _ in a })
+    // HMP answers with "\r\n", which Swift reads as one Character: split on any newline.
+    let lines = text.split(whereSeparator: \.isNewline).map(String.init)
+    for (index, line) in lines.enumerated() {
+      let indent = line.prefix { $0 == " " }.count
+      let body = line.dropFirst(indent)
+      while let last = owners.last, last.indent >= indent { owners.removeLast() }
+      if body.hasPrefix("bus: ") {
+        let name = String(body.dropFirst(5))
+        var type = ""
+        if index + 1 < lines.count {
+          let next = lines[index + 1].drop { $0 == " " }
+          if next.hasPrefix("type ") { type = String(next.dropFirst(5)) }
+        }
+        buses.append(Bus(name: name, type: type, owner: owners.last?.id ?? nil))
+      } else if body.hasPrefix("dev: ") {
+        var id: String?
+        if let open = body.range(of: "id \"") {
+          let rest = body[open.upperBound...]
+          id = rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+        }
+        if id == "" { id = nil }
+        owners.append((indent, id))
+        currentDevice = id.flatMap { ids[$0] }
+      } else if body.hasPrefix("class "), let device = currentDevice, let range = body.range(of: "pci id ") {
+        let ids = body[range.upperBound...]
+        let numbers = ids.split(whereSeparator: { " :()".contains($0) }).compactMap { Int($0, radix: 16) }
+        guard numbers.count >= 2 else { continue }
+        var classCode: Int?
+        if body.hasPrefix("class Class "), let code = Int(body.dropFirst(12).prefix(4), radix: 16) { classCode = code }
+        functions.append(
+          Function(
+            device: device, vendor: numbers[0], deviceID: numbers[1],
+            subsystemVendor: numbers.count > 3 ? numbers[2] : 0, subsystem: numbers.count > 3 ? numbers[3] : 0,
+            classCode: classCode, progIF: nil))
+      }
+    }
+    return MachineProbe(buses: buses, functions: functions, error: nil)
+  }
+}
