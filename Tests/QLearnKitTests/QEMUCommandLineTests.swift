@@ -233,6 +233,31 @@ import Testing
     #expect(facts.kinds["nvme-ns"]?.bus == "nvme-bus")
   }
 
+  /// What the old hand-written catalog said about its 24 kinds, now derived from QEMU's facts: the same INTx answer
+  /// (so the same `acpi=noirq` choice) and the same bus names.
+  @Test func theFormerCatalogsKindsKeepTheirMeaning() throws {
+    let facts = try #require(QEMUFacts.standard())
+    let intx: Set<String> = ["lsi53c895a", "e1000", "rtl8139", "i82550", "vfio-pci"]
+    let namedByID: Set<String> = [
+      "pci-bridge", "pxb", "pxb-pcie", "ioh3420", "pcie-root-port", "x3130-upstream", "xio3130-downstream", "nvme",
+    ]
+    let former = [
+      "nvme", "megasas", "lsi53c895a", "virtio-scsi-pci", "scsi-hd", "virtio-blk-pci", "virtio-net-pci", "e1000",
+      "e1000e", "rtl8139", "vmxnet3", "i82550", "pci-bridge", "pxb", "pxb-pcie", "ioh3420", "pcie-root-port",
+      "x3130-upstream", "xio3130-downstream", "intel-iommu", "nvdimm", "pc-dimm", "isa-debugcon", "vfio-pci",
+    ]
+    for name in former {
+      let kind = try #require(DevicePolicy.kind(named: name, facts: facts), "\(name)")
+      #expect(kind.legacyInterrupts == intx.contains(name), "\(name)")
+      #expect(kind.namesBusByID == namedByID.contains(name), "\(name)")
+      #expect(kind.needsRootBus == name.hasPrefix("pxb"), "\(name)")
+    }
+    #expect(DevicePolicy.kind(named: "isa-debugcon", facts: facts)?.properties["log"] == .hostLog)
+    #expect(DevicePolicy.kind(named: "intel-iommu", facts: facts)?.properties["intremap"] == .choice(["on", "off", "auto"]))
+    // A PCI device QEMU says nothing about keeps ACPI's interrupt routing.
+    #expect(DevicePolicy.kind(named: "edu", facts: facts)?.legacyInterrupts == true)
+  }
+
   @Test func aCorruptOrStaleFactsCacheIsRebuilt() throws {
     let directory = try Repository.temporaryDirectory()
     let file = directory.appendingPathComponent(QEMUFacts.fileName)
