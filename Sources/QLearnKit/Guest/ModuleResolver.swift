@@ -153,14 +153,15 @@ public struct ModuleResolver: Sendable {
     return result
   }
 
-  /// fnmatch, except that a PCI field the modalias gives as `*` (QEMU did not say) matches any pattern field.
+  /// fnmatch, except that a PCI field the modalias gives as `*` (QEMU did not say) matches only a pattern field that is
+  /// `*` too: a driver that binds by class is not guessed for a device whose class is unknown.
   static func matches(pattern: String, modalias: String) -> Bool {
     if modalias.hasPrefix("pci:"), modalias.contains("*"), pattern.hasPrefix("pci:") {
       let wanted = pciFields(pattern)
       let have = pciFields(modalias)
       guard wanted.count == have.count else { return false }
       return zip(wanted, have).allSatisfy { w, h in
-        w.key == h.key && (h.value == "*" || fnmatch(w.value.isEmpty ? "*" : w.value, h.value, 0) == 0)
+        w.key == h.key && (h.value == "*" ? w.value.allSatisfy { $0 == "*" } : fnmatch(w.value, h.value, 0) == 0)
       }
     }
     return fnmatch(pattern, modalias, 0) == 0

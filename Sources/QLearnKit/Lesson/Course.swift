@@ -106,7 +106,8 @@ public struct LintReport: Sendable {
   public var lessonCount: Int
   public var qemuChecked: Bool
 
-  public var isClean: Bool { diagnostics.isEmpty }
+  /// No errors (warnings do not fail lint).
+  public var isClean: Bool { !diagnostics.contains { !$0.isWarning } }
 
   /// Lints the lessons in `paths` against the checks in `checksDirectory`; `course` adds lesson ids that prerequisites
   /// may name (the lessons being linted are always included).

@@ -9,18 +9,23 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
   public var keyPath: String
   public var message: String
   public var suggestion: String?
+  /// A warning does not make lint fail: the lesson works, but something in it will not behave as its author may think.
+  public var isWarning = false
 
-  public init(_ location: SourceLocation, _ keyPath: String, _ message: String, suggestion: String? = nil) {
+  public init(
+    _ location: SourceLocation, _ keyPath: String, _ message: String, suggestion: String? = nil, isWarning: Bool = false
+  ) {
     self.location = location
     self.keyPath = keyPath
     self.message = message
     self.suggestion = suggestion
+    self.isWarning = isWarning
   }
 
   /// `file:line:col: error: at machine.devices[2]: message` then an indented `help:` line, as compilers print.
   public var description: String {
     let at = keyPath.isEmpty ? "" : "at \(keyPath): "
-    var text = "\(location): error: \(at)\(message)"
+    var text = "\(location): \(isWarning ? "warning" : "error"): \(at)\(message)"
     if let suggestion { text += "\n  help: \(suggestion)" }
     return text
   }
@@ -49,6 +54,11 @@ public final class DiagnosticSink: @unchecked Sendable {
     _ location: SourceLocation, _ keyPath: String, _ message: String, suggestion: String? = nil
   ) {
     report(Diagnostic(location, keyPath, message, suggestion: suggestion))
+  }
+  public func warning(
+    _ location: SourceLocation, _ keyPath: String, _ message: String, suggestion: String? = nil
+  ) {
+    report(Diagnostic(location, keyPath, message, suggestion: suggestion, isWarning: true))
   }
   public var isEmpty: Bool { diagnostics.isEmpty }
 }

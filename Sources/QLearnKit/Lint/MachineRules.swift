@@ -88,7 +88,11 @@ struct MachineRules {
 
   /// Starts the machine paused in QEMU and reports what QEMU refuses, at the device it names.
   func checkWithQEMU() {
-    guard !machine.devices.isEmpty, let probe = MachineProbe.standard(machine), let error = probe.error else { return }
+    guard !machine.devices.isEmpty, let probe = MachineProbe.standard(machine) else { return }
+    guard let error = probe.error else {
+      checkDrivers(probe)
+      return
+    }
     let plan = BootPlan(
       accelerator: .tcg, kernel: URL(fileURLWithPath: "/"), initrd: nil, kernelArguments: [],
       sessionDirectory: URL(fileURLWithPath: "/"), qbootImage: nil)
@@ -109,6 +113,44 @@ struct MachineRules {
       sink.error(
         lesson.locations["machine"] ?? SourceLocation(file: lesson.file, line: 1, column: 1), "machine",
         "QEMU refuses this machine: \(TerminalSafe.line(message))")
+    }
+  }
+
+  /// A PCI device that no kernel in qlearn's cache has a driver for (neither a module alias nor a recorded built-in one
+  /// matches its ids) is a warning naming the kernels and the ids: the guest would show it with no driver bound. Only
+  /// when every kernel lacks one: kernels do not record their built-in drivers' PCI ids (Debian's 6.12 builds
+  /// virtio_pci in), so one kernel's silence is not proof.
+  func checkDrivers(_ probe: MachineProbe) {
+    let cache = Paths.standard().cache
+    let versions = KernelDrivers.cachedVersions(in: cache)
+    guard !versions.isEmpty else { return }
+    // The verdict is cached with the probe: reading two kernels' alias tables costs more than the rest of lint.
+    let key = SHA256.hex(MachineProbe.hash(machine, facts: QEMUFacts.standard()) + versions.joined(separator: " "))
+    let file = cache.appendingPathComponent("probes/drivers-\(key).json")
+    var driverless: [Int]
+    if let data = try? Data(contentsOf: file), let cached = try? JSONDecoder().decode([Int].self, from: data) {
+      driverless = cached
+    } else {
+      let kernels = KernelDrivers.cached(in: cache)
+      driverless = []
+      for function in probe.functions where !driverless.contains(function.device) {
+        if let code = function.classCode, code >> 8 == 0x06 { continue }
+        if machine.devices[function.device].kind.isA("base-pci-bridge") { continue }
+        let modalias = MachineProbe.pciModalias(function)
+        if kernels.allSatisfy({ $0.drivers(forPCI: modalias).isEmpty }) { driverless.append(function.device) }
+      }
+      try? Paths.ensureDirectory(file.deletingLastPathComponent())
+      try? JSONEncoder().encode(driverless).write(to: file, options: .atomic)
+    }
+    for index in driverless {
+      guard let function = probe.functions.first(where: { $0.device == index }) else { continue }
+      let device = machine.devices[index]
+      let ids = MachineProbe.hex(function.vendor, 4).lowercased() + ":" + MachineProbe.hex(function.deviceID, 4).lowercased()
+      let kernels = versions.count == 1 ? "kernel \(versions[0]) has" : "kernels \(versions.joined(separator: " and ")) have"
+      sink.warning(
+        device.location, devicePath(index),
+        "\(kernels) no driver for this \(device.kind.name) (PCI \(ids), modalias \(MachineProbe.pciModalias(function)))",
+        suggestion: "The guest will list the device with no driver bound; that is fine if the lesson drives it by hand (setpci, its BARs).")
     }
   }
 

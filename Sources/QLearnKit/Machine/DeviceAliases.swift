@@ -6,9 +6,12 @@ extension MachineProbe {
   public func modaliases(for machine: Machine) -> [String] {
     var result: [String] = []
     func add(_ alias: String) { if !result.contains(alias) { result.append(alias) } }
-    for function in functions {
+    // In declaration order (QEMU's tree lists devices newest first): the guest loads drivers in this order, which
+    // decides host numbers (the first SCSI adapter declared is host0).
+    for function in functions.enumerated().sorted(by: { ($0.element.device, $0.offset) < ($1.element.device, $1.offset) }).map(\.element) {
       // Bridges are enumerated by the PCI core itself (pcieport, shpchp are built into every kernel qlearn boots).
       if let code = function.classCode, code >> 8 == 0x06 { continue }
+      if machine.devices[function.device].kind.isA("base-pci-bridge") { continue }
       add(Self.pciModalias(function))
       if function.vendor == 0x1AF4, (0x1000...0x107F).contains(function.deviceID) {
         let virtioID = function.deviceID >= 0x1040 ? function.deviceID - 0x1040 : function.subsystem
@@ -34,7 +37,8 @@ extension MachineProbe {
   }
 
   /// `pci:v00008086d000025ABsv00001AF4sd00001100bc08sc80i00`; a class or programming interface QEMU did not say is
-  /// written `*`, which ``ModuleResolver`` matches against any value.
+  /// written `*`, which ``ModuleResolver`` matches only against a pattern that does not look at it either (a driver
+  /// that binds by class alone, such as xhci_pci or ipmi_si, is not chosen for a device whose class is unknown).
   static func pciModalias(_ f: Function) -> String {
     let baseClass = f.classCode.map { hex($0 >> 8, 2) } ?? "*"
     let subclass = f.classCode.map { hex($0 & 0xFF, 2) } ?? "*"

@@ -48,11 +48,13 @@ extension QLearn {
       if checksDirectory == nil {
         printError("note: no Checks/ folder was found; every check name is reported unknown.")
       }
-      let problems = report.diagnostics.count
+      let problems = report.diagnostics.filter { !$0.isWarning }.count
+      let warnings = report.diagnostics.count - problems
+      let warned = warnings == 0 ? "" : ", \(warnings) warning(s)"
       print(
         problems == 0
-          ? "\(report.lessonCount) lesson(s) checked: no problems."
-          : "\(report.lessonCount) lesson(s) checked: \(problems) problem(s).")
+          ? "\(report.lessonCount) lesson(s) checked: no problems\(warned)."
+          : "\(report.lessonCount) lesson(s) checked: \(problems) problem(s)\(warned).")
       if problems > 0 { throw ExitCode.failure }
     }
   }
