@@ -31,7 +31,7 @@ public struct MachineProbe: Sendable, Codable, Equatable {
   /// QEMU's error when it refused the machine.
   public var error: String?
 
-  static let format = 1
+  static let format = 2
 
   /// The probe id of device `index`: every device gets one in the probe, so its functions can be told apart.
   static func probeID(_ index: Int) -> String { "qlearn-probe-\(index)" }
@@ -111,10 +111,21 @@ public struct MachineProbe: Sendable, Codable, Equatable {
 
   static func run(_ machine: Machine, binary: String) throws -> MachineProbe {
     let argv = arguments(for: machine)
-    let first = try QMPBatch.run(
-      binary: binary, arguments: argv,
-      commands: [("human-monitor-command", ["command-line": "info qtree"]), ("query-pci", nil)])
-    guard first.replies.count == 2, case .value(let qtree as String) = first.replies[0] else {
+    // Functions on bus 0 answer configuration reads at 0xcf8/0xcfc before any firmware ran: the class register gives
+    // the programming interface, which some drivers match (xhci, ahci, nvme). Every slot and function of bus 0 is read
+    // in the same batch (a few milliseconds), so one QEMU process answers everything.
+    var commands: [(String, [String: Any]?)] = [
+      ("human-monitor-command", ["command-line": "info qtree"]), ("query-pci", nil),
+    ]
+    for slot in 0..<32 {
+      for function in 0..<8 {
+        let address = 0x8000_0000 | (slot << 11) | (function << 8) | 0x08
+        commands.append(("human-monitor-command", ["command-line": "o /w 0xcf8 0x" + String(address, radix: 16)]))
+        commands.append(("human-monitor-command", ["command-line": "i /w 0xcfc"]))
+      }
+    }
+    let first = try QMPBatch.run(binary: binary, arguments: argv, commands: commands)
+    guard first.replies.count == commands.count, case .value(let qtree as String) = first.replies[0] else {
       let message = first.stderr.split(separator: "\n").first.map(String.init) ?? "QEMU exited with status \(first.status)"
       return MachineProbe(buses: [], functions: [], error: message)
     }
@@ -131,31 +142,20 @@ public struct MachineProbe: Sendable, Codable, Equatable {
         }
       }
     }
-    // Functions on bus 0 answer configuration reads at 0xcf8/0xcfc before any firmware ran: the class register gives
-    // the programming interface, which some drivers match (xhci, ahci, nvme).
-    let onBusZero = rootFunctions.filter { $0.bus == 0 && !$0.id.isEmpty }
-    var commands: [(String, [String: Any]?)] = []
-    for function in onBusZero {
-      let address = 0x8000_0000 | (function.slot << 11) | (function.function << 8) | 0x08
-      commands.append(("human-monitor-command", ["command-line": "o /w 0xcf8 0x" + String(address, radix: 16)]))
-      commands.append(("human-monitor-command", ["command-line": "i /w 0xcfc"]))
-    }
-    var progIFs: [String: Int] = [:]
-    if !commands.isEmpty {
-      let second = try QMPBatch.run(binary: binary, arguments: argv, commands: commands)
-      for (index, function) in onBusZero.enumerated() where 2 * index + 1 < second.replies.count {
-        guard case .value(let text as String) = second.replies[2 * index + 1],
-          let hex = text.split(separator: "=").last.map({ String($0).filter { !$0.isWhitespace && !$0.isNewline } }),
-          let value = Int(hex.dropFirst(2), radix: 16)
-        else { continue }
-        progIFs["\(function.id)/\(function.function)"] = (value >> 8) & 0xFF
-      }
+    func classRegister(slot: Int, function: Int) -> Int? {
+      guard case .value(let text as String) = first.replies[2 + 2 * (slot * 8 + function) + 1],
+        let hex = text.split(separator: "=").last.map({ String($0).filter { !$0.isWhitespace && !$0.isNewline } }),
+        let value = Int(hex.dropFirst(2), radix: 16), value != 0xFFFF_FFFF
+      else { return nil }
+      return value
     }
     for index in probe.functions.indices {
       let id = machine.devices[probe.functions[index].device].id ?? probeID(probe.functions[index].device)
       if let root = rootFunctions.first(where: { $0.id == id }) {
         probe.functions[index].classCode = root.classCode
-        probe.functions[index].progIF = progIFs["\(id)/\(root.function)"]
+        if root.bus == 0, let register = classRegister(slot: root.slot, function: root.function) {
+          probe.functions[index].progIF = (register >> 8) & 0xFF
+        }
       }
     }
     return probe
