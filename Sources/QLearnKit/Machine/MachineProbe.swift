@@ -31,7 +31,7 @@ public struct MachineProbe: Sendable, Codable, Equatable {
   /// QEMU's error when it refused the machine.
   public var error: String?
 
-  static let format = 2
+  static let format = 3
 
   /// The probe id of device `index`: every device gets one in the probe, so its functions can be told apart.
   static func probeID(_ index: Int) -> String { "qlearn-probe-\(index)" }
@@ -129,7 +129,8 @@ public struct MachineProbe: Sendable, Codable, Equatable {
       let message = first.stderr.split(separator: "\n").first.map(String.init) ?? "QEMU exited with status \(first.status)"
       return MachineProbe(buses: [], functions: [], error: message)
     }
-    var probe = parseQTree(qtree, machine: machine)
+    var placements: Placements = [:]
+    var probe = parseQTree(qtree, machine: machine, placements: &placements)
     var rootFunctions: [(bus: Int, slot: Int, function: Int, id: String, classCode: Int)] = []
     if case .value(let buses as [[String: Any]]) = first.replies[1] {
       for bus in buses {
@@ -149,6 +150,9 @@ public struct MachineProbe: Sendable, Codable, Equatable {
       else { return nil }
       return value
     }
+    try readClassesBehindBridges(
+      &probe, machine: machine, placements: placements, rootFunctions: rootFunctions.map { ($0.bus, $0.id) },
+      binary: binary, argv: argv)
     for index in probe.functions.indices {
       let id = machine.devices[probe.functions[index].device].id ?? probeID(probe.functions[index].device)
       if let root = rootFunctions.first(where: { $0.id == id }) {
@@ -161,9 +165,79 @@ public struct MachineProbe: Sendable, Codable, Equatable {
     return probe
   }
 
-  /// `bus: NAME` / `type T` / `dev: KIND, id "ID"` / `class DESC, addr 00:03.0, pci id 8086:25ab (sub 1af4:1100)`.
+  /// Devices behind a PCI bridge are not reachable by configuration cycles before firmware numbers the bridges, so
+  /// QEMU shows no class for them. qlearn numbers the bridges itself in a second paused QEMU (writing each bridge's
+  /// primary/secondary/subordinate register through 0xcf8/0xcfc, as firmware would) and reads their class registers.
+  static func readClassesBehindBridges(
+    _ probe: inout MachineProbe, machine: Machine, placements: Placements, rootFunctions: [(bus: Int, id: String)],
+    binary: String, argv: [String]
+  ) throws {
+    let unknown = probe.functions.indices.filter { probe.functions[$0].classCode == nil }
+    guard !unknown.isEmpty else { return }
+    var numbers: [String: Int] = [machine.type.rootBus: 0]
+    for root in rootFunctions where root.bus != 0 {
+      if let bus = placements[root.id]?.bus { numbers[bus] = root.bus }
+    }
+    let pciBuses = probe.buses.filter { $0.type == "PCI" || $0.type == "PCIE" }
+    var next = (rootFunctions.map(\.bus).max() ?? 0) + 1
+    var writes: [String] = []
+    func number(_ bus: String, _ busNumber: Int) {
+      for (id, place) in placements.sorted(by: { $0.key < $1.key }) where place.bus == bus {
+        guard let child = pciBuses.first(where: { $0.owner == id }), next < 255 else { continue }
+        let secondary = next
+        next += 1
+        numbers[child.name] = secondary
+        let index = writes.count
+        writes.append("")
+        number(child.name, secondary)
+        let register = busNumber | (secondary << 8) | ((next - 1) << 16)
+        writes[index] = configAddress(busNumber, place.slot, place.function, 0x18) + " \(register)"
+      }
+    }
+    for (bus, busNumber) in numbers.sorted(by: { $0.value < $1.value }) { number(bus, busNumber) }
+    var commands: [(String, [String: Any]?)] = []
+    for write in writes {
+      let parts = write.split(separator: " ")
+      commands.append(("human-monitor-command", ["command-line": "o /w 0xcf8 \(parts[0])"]))
+      commands.append(("human-monitor-command", ["command-line": "o /w 0xcfc \(parts[1])"]))
+    }
+    var reads: [(index: Int, reply: Int)] = []
+    for index in unknown {
+      let id = machine.devices[probe.functions[index].device].id ?? probeID(probe.functions[index].device)
+      guard let place = placements[id], let busNumber = numbers[place.bus] else { continue }
+      commands.append(("human-monitor-command", ["command-line": "o /w 0xcf8 " + configAddress(busNumber, place.slot, place.function, 0x08)]))
+      commands.append(("human-monitor-command", ["command-line": "i /w 0xcfc"]))
+      reads.append((index, commands.count - 1))
+    }
+    guard !reads.isEmpty else { return }
+    let result = try QMPBatch.run(binary: binary, arguments: argv, commands: commands)
+    for (index, reply) in reads where reply < result.replies.count {
+      guard case .value(let text as String) = result.replies[reply],
+        let hex = text.split(separator: "=").last.map({ String($0).filter { !$0.isWhitespace && !$0.isNewline } }),
+        let value = Int(hex.dropFirst(2), radix: 16), value != 0xFFFF_FFFF
+      else { continue }
+      probe.functions[index].classCode = value >> 16
+      probe.functions[index].progIF = (value >> 8) & 0xFF
+    }
+  }
+
+  static func configAddress(_ bus: Int, _ slot: Int, _ function: Int, _ register: Int) -> String {
+    "0x" + String(0x8000_0000 | (bus << 16) | (slot << 11) | (function << 8) | register, radix: 16)
+  }
+
+  /// Where a PCI device sits: its bus's name, slot and function (from `addr 00:03.0`), by device id.
+  typealias Placements = [String: (bus: String, slot: Int, function: Int)]
+
   static func parseQTree(_ text: String, machine: Machine) -> MachineProbe {
+    var placements: Placements = [:]
+    return parseQTree(text, machine: machine, placements: &placements)
+  }
+
+  /// `bus: NAME` / `type T` / `dev: KIND, id "ID"` / `class DESC, addr 00:03.0, pci id 8086:25ab (sub 1af4:1100)`.
+  static func parseQTree(_ text: String, machine: Machine, placements: inout Placements) -> MachineProbe {
     var buses: [Bus] = []
+    var busStack: [(indent: Int, name: String)] = []
+    var currentID: String?
     var functions: [Function] = []
     // The device owning each indentation level, nearest last.
     var owners: [(indent: Int, id: String?)] = []
@@ -177,8 +251,10 @@ public struct MachineProbe: Sendable, Codable, Equatable {
       let indent = line.prefix { $0 == " " }.count
       let body = line.dropFirst(indent)
       while let last = owners.last, last.indent >= indent { owners.removeLast() }
+      while let last = busStack.last, last.indent >= indent { busStack.removeLast() }
       if body.hasPrefix("bus: ") {
         let name = String(body.dropFirst(5))
+        busStack.append((indent, name))
         var type = ""
         if index + 1 < lines.count {
           let next = lines[index + 1].drop { $0 == " " }
@@ -194,7 +270,15 @@ public struct MachineProbe: Sendable, Codable, Equatable {
         if id == "" { id = nil }
         owners.append((indent, id))
         currentDevice = id.flatMap { ids[$0] }
-      } else if body.hasPrefix("class "), let device = currentDevice, let range = body.range(of: "pci id ") {
+        currentID = id
+      } else if body.hasPrefix("class "), let range = body.range(of: "pci id ") {
+        if let id = currentID, let bus = busStack.last?.name, let at = body.range(of: ", addr ") {
+          // `addr 00:03.0`: bus (unassigned before firmware), slot, function.
+          let address = body[at.upperBound...].prefix { $0 != "," }
+          let parts = address.split(whereSeparator: { $0 == ":" || $0 == "." }).compactMap { Int($0, radix: 16) }
+          if parts.count == 3 { placements[id] = (bus, parts[1], parts[2]) }
+        }
+        guard let device = currentDevice else { continue }
         let ids = body[range.upperBound...]
         let numbers = ids.split(whereSeparator: { " :()".contains($0) }).compactMap { Int($0, radix: 16) }
         guard numbers.count >= 2 else { continue }

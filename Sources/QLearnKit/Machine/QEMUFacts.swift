@@ -5,7 +5,7 @@ import Foundation
 /// `qom-list-types` and `device-list-properties` for every kind), never copied into qlearn, and cached per QEMU binary.
 public struct QEMUFacts: Sendable, Codable, Equatable {
   /// Bumped when the cached format changes, so an old cache is rebuilt rather than misread.
-  static let format = 1
+  static let format = 2
 
   public struct Property: Sendable, Codable, Equatable {
     /// QEMU's type name: `bool`, `uint8`, `str`, `size`, `OnOffAuto`, `link<memory-backend>`, ...
@@ -143,7 +143,9 @@ public struct QEMUFacts: Sendable, Codable, Equatable {
     var properties: [String: Property] = [:]
     for item in list {
       guard let name = item["name"] as? String, let type = item["type"] as? String else { continue }
-      let description = (item["description"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+      // Descriptions matter for references ("ID of a netdev ..."), enum choices and `addr`; a switch's "on/off" (54,000
+      // of them, mostly CPU models' features) would only make the cache slower to read.
+      let description = type == "bool" ? nil : (item["description"] as? String).flatMap { $0.isEmpty ? nil : $0 }
       properties[name] = Property(type: type, description: description)
     }
     return properties
