@@ -332,4 +332,27 @@ import Testing
     #expect(megasas < virtio, "the first adapter declared must be host0, as the lessons say")
     #expect(aliases.contains("scsi:t-0x00"))
   }
+
+  @Test func busesAreNamedByDeclaredIDOrAsQEMUNamesThem() throws {
+    let folder = try Repository.temporaryDirectory()
+    let text = try String(contentsOf: Repository.fixtures.appendingPathComponent("lessons/broken/serial-with-comma.md"), encoding: .utf8)
+      .replacingOccurrences(of: "id: serial-with-comma", with: "id: usb-lesson")
+      .replacingOccurrences(of: "  cpus: 2\n", with: "  type: q35\n")
+      .replacingOccurrences(of: "    - {id: disk0, size: 64M}\n", with: "    - {id: disk0, size: 64M}\n    - {id: disk1, size: 64M}\n")
+      .replacingOccurrences(
+        of: "    - {kind: nvme, id: nvme0, drive: disk0, serial: \"x,file=/etc/passwd\", max_ioqpairs: 8}",
+        with: """
+              - {kind: pcie-root-port, id: rp1, chassis: 1}
+              - {kind: qemu-xhci, id: xhci, bus: rp1, p3: 4}
+              - {kind: usb-storage, id: stick0, bus: xhci.0, drive: disk0, removable: true}
+              - {kind: ide-hd, bus: ide.2, drive: disk1}
+          """)
+    let file = folder.appendingPathComponent("usb-lesson.md")
+    try Data(text.utf8).write(to: file)
+    let report = try LintReport.run(paths: [file], checksDirectory: Repository.checks, course: [], cacheDirectory: folder)
+    #expect(report.diagnostics.map(\.description) == [])
+    try Data(text.replacingOccurrences(of: "bus: xhci.0", with: "bus: xhci.3").utf8).write(to: file)
+    let wrong = try LintReport.run(paths: [file], checksDirectory: Repository.checks, course: [], cacheDirectory: folder)
+    #expect(wrong.diagnostics.map(\.description).contains { $0.contains("QEMU refuses this usb-storage: Bus 'xhci.3' not found") })
+  }
 }

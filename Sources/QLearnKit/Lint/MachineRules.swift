@@ -66,6 +66,12 @@ struct MachineRules {
         continue
       }
       if providers[bus] != nil { continue }
+      // QEMU's own name for a declared device's bus (`xhci.0`, `ahci.3`): the full probe checks it exists.
+      if let dot = bus.lastIndex(of: "."), providers[String(bus[..<dot])] != nil,
+        bus[bus.index(after: dot)...].allSatisfy(\.isNumber)
+      {
+        continue
+      }
       if builtIn == nil { builtIn = bareMachineBuses() }
       guard let builtIn, !builtIn.isEmpty, !builtIn.contains(bus) else { continue }
       let listed = builtIn.filter { $0 != "main-system-bus" }.sorted()
