@@ -351,6 +351,11 @@ import Testing
     try Data(text.utf8).write(to: file)
     let report = try LintReport.run(paths: [file], checksDirectory: Repository.checks, course: [], cacheDirectory: folder)
     #expect(report.diagnostics.map(\.description) == [])
+    // The disk on q35's own AHCI brings that controller's driver (8086:2922, class 01.06.01) and the SCSI disk type.
+    let machine = try #require(try LessonLoader.parse(text, file: file.path).get().machine)
+    let aliases = try #require(MachineProbe.standard(machine)).modaliases(for: machine)
+    #expect(aliases.contains("pci:v00008086d00002922sv00001AF4sd00001100bc01sc06i01"), "\(aliases)")
+    #expect(aliases.contains("scsi:t-0x00"))
     try Data(text.replacingOccurrences(of: "bus: xhci.0", with: "bus: xhci.3").utf8).write(to: file)
     let wrong = try LintReport.run(paths: [file], checksDirectory: Repository.checks, course: [], cacheDirectory: folder)
     #expect(wrong.diagnostics.map(\.description).contains { $0.contains("QEMU refuses this usb-storage: Bus 'xhci.3' not found") })

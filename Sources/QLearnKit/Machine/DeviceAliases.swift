@@ -18,10 +18,11 @@ extension MachineProbe {
         add("virtio:d\(Self.hex(virtioID, 8))v\(Self.hex(function.subsystemVendor == 0 ? 0x1AF4 : function.subsystemVendor, 8))")
       }
     }
-    for device in machine.devices where device.kind.bus == "SCSI" {
-      // QEMU's scsi-disk models answer INQUIRY with these peripheral types (SCSI Primary Commands: 0 disk, 5 CD-ROM).
-      if device.kind.name == "scsi-hd" { add("scsi:t-0x00") }
-      if device.kind.name == "scsi-cd" { add("scsi:t-0x05") }
+    for device in machine.devices where device.kind.bus == "SCSI" || device.kind.bus == "IDE" {
+      // QEMU's scsi-disk models answer INQUIRY with these peripheral types (SCSI Primary Commands: 0 disk, 5 CD-ROM);
+      // Linux's libata shows an IDE/SATA disk or CD as the same SCSI types.
+      if device.kind.name == "scsi-hd" || device.kind.name == "ide-hd" { add("scsi:t-0x00") }
+      if device.kind.name == "scsi-cd" || device.kind.name == "ide-cd" { add("scsi:t-0x05") }
     }
     if machine.hasNVDIMM {
       // QEMU builds an ACPI NFIT (device ACPI0012) for nvdimm=on; its regions appear on the nd bus as pmem (type 4).

@@ -31,7 +31,7 @@ public struct MachineProbe: Sendable, Codable, Equatable {
   /// QEMU's error when it refused the machine.
   public var error: String?
 
-  static let format = 3
+  static let format = 4
 
   /// The probe id of device `index`: every device gets one in the probe, so its functions can be told apart.
   static func probeID(_ index: Int) -> String { "qlearn-probe-\(index)" }
@@ -160,6 +160,12 @@ public struct MachineProbe: Sendable, Codable, Equatable {
         if root.bus == 0, let register = classRegister(slot: root.slot, function: root.function) {
           probe.functions[index].progIF = (register >> 8) & 0xFF
         }
+      } else if probe.functions[index].classCode == nil,
+        let place = placements[builtInKey(probe.functions[index].device)], place.bus == machine.type.rootBus,
+        let register = classRegister(slot: place.slot, function: place.function)
+      {
+        probe.functions[index].classCode = register >> 16
+        probe.functions[index].progIF = (register >> 8) & 0xFF
       }
     }
     return probe
@@ -225,6 +231,9 @@ public struct MachineProbe: Sendable, Codable, Equatable {
     "0x" + String(0x8000_0000 | (bus << 16) | (slot << 11) | (function << 8) | register, radix: 16)
   }
 
+  /// The placements key of the machine's own controller behind lesson device `index`'s bus.
+  static func builtInKey(_ index: Int) -> String { "qlearn-builtin-\(index)" }
+
   /// Where a PCI device sits: its bus's name, slot and function (from `addr 00:03.0`), by device id.
   typealias Placements = [String: (bus: String, slot: Int, function: Int)]
 
@@ -240,7 +249,9 @@ public struct MachineProbe: Sendable, Codable, Equatable {
     var currentID: String?
     var functions: [Function] = []
     // The device owning each indentation level, nearest last.
-    var owners: [(indent: Int, id: String?)] = []
+    var owners: [(indent: Int, id: String?, function: (Function, slot: Int, number: Int)?)] = []
+    // The machine's own PCI functions (no id) that offer a bus, by bus name: q35's AHCI for `ide.2`.
+    var builtInOwners: [String: (function: Function, slot: Int, number: Int, bus: String)] = [:]
     var currentDevice: Int?
     let ids = Dictionary(
       machine.devices.enumerated().map { ($0.element.id ?? probeID($0.offset), $0.offset) },
@@ -261,6 +272,11 @@ public struct MachineProbe: Sendable, Codable, Equatable {
           if next.hasPrefix("type ") { type = String(next.dropFirst(5)) }
         }
         buses.append(Bus(name: name, type: type, owner: owners.last?.id ?? nil))
+        if let owner = owners.last, owner.id == nil, let function = owner.function,
+          let parent = busStack.dropLast().last?.name
+        {
+          builtInOwners[name] = (function.0, function.slot, function.number, parent)
+        }
       } else if body.hasPrefix("dev: ") {
         var id: String?
         if let open = body.range(of: "id \"") {
@@ -268,7 +284,7 @@ public struct MachineProbe: Sendable, Codable, Equatable {
           id = rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
         }
         if id == "" { id = nil }
-        owners.append((indent, id))
+        owners.append((indent, id, nil))
         currentDevice = id.flatMap { ids[$0] }
         currentID = id
       } else if body.hasPrefix("class "), let range = body.range(of: "pci id ") {
@@ -278,18 +294,31 @@ public struct MachineProbe: Sendable, Codable, Equatable {
           let parts = address.split(whereSeparator: { $0 == ":" || $0 == "." }).compactMap { Int($0, radix: 16) }
           if parts.count == 3 { placements[id] = (bus, parts[1], parts[2]) }
         }
-        guard let device = currentDevice else { continue }
         let ids = body[range.upperBound...]
         let numbers = ids.split(whereSeparator: { " :()".contains($0) }).compactMap { Int($0, radix: 16) }
         guard numbers.count >= 2 else { continue }
         var classCode: Int?
         if body.hasPrefix("class Class "), let code = Int(body.dropFirst(12).prefix(4), radix: 16) { classCode = code }
-        functions.append(
-          Function(
-            device: device, vendor: numbers[0], deviceID: numbers[1],
-            subsystemVendor: numbers.count > 3 ? numbers[2] : 0, subsystem: numbers.count > 3 ? numbers[3] : 0,
-            classCode: classCode, progIF: nil))
+        let function = Function(
+          device: currentDevice ?? -1, vendor: numbers[0], deviceID: numbers[1],
+          subsystemVendor: numbers.count > 3 ? numbers[2] : 0, subsystem: numbers.count > 3 ? numbers[3] : 0,
+          classCode: classCode, progIF: nil)
+        if currentID == nil, let at = body.range(of: ", addr "), !owners.isEmpty {
+          let parts = body[at.upperBound...].prefix { $0 != "," }.split(whereSeparator: { $0 == ":" || $0 == "." })
+            .compactMap { Int($0, radix: 16) }
+          if parts.count == 3 { owners[owners.count - 1].function = (function, parts[1], parts[2]) }
+        }
+        if currentDevice != nil { functions.append(function) }
       }
+    }
+    // A lesson device on one of the machine's own buses needs that bus's controller driven too (the AHCI behind
+    // `ide.2`): its function joins the device's.
+    for (index, device) in machine.devices.enumerated() {
+      guard let bus = device.bus, ids[bus] == nil, let owner = builtInOwners[bus] else { continue }
+      var function = owner.function
+      function.device = index
+      functions.append(function)
+      placements[builtInKey(index)] = (owner.bus, owner.slot, owner.number)
     }
     return MachineProbe(buses: buses, functions: functions, error: nil)
   }
