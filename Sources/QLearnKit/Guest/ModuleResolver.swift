@@ -108,7 +108,16 @@ public struct ModuleResolver: Sendable {
       for dependency in dependencies(of: path).reversed() { visit(dependency) }
       order.append(ResolvedModule(name: Self.canonicalName(ofPath: path), path: path))
     }
-    for name in names {
+    var aliasTable: [(pattern: String, module: String)]?
+    for name in names where name.contains(":") {
+      // A modalias, as modprobe takes one: the modules whose aliases match it (none is fine: a built-in driver, or
+      // none at all, which lint reports).
+      if aliasTable == nil { aliasTable = loadAliases() }
+      for module in Self.modules(matching: name, in: aliasTable ?? []) {
+        if let path = paths[module] { visit(path) }
+      }
+    }
+    for name in names where !name.contains(":") {
       let canonical = Self.canonicalName(name)
       if let path = paths[canonical] {
         visit(path)
@@ -121,15 +130,63 @@ public struct ModuleResolver: Sendable {
 
   /// Modules whose `modules.alias` patterns match a device's modalias (as mdev and modprobe would pick them).
   public func modules(forModalias modalias: String) -> [String] {
+    Self.modules(matching: modalias, in: loadAliases())
+  }
+
+  /// `alias PATTERN MODULE` lines of modules.alias.
+  func loadAliases() -> [(pattern: String, module: String)] {
     let aliasText = (try? String(contentsOf: directory.appendingPathComponent("modules.alias"), encoding: .utf8)) ?? ""
-    var result: [String] = []
-    for line in aliasText.split(separator: "\n") {
+    return aliasText.split(separator: "\n").compactMap { line in
       let words = line.split(separator: " ", maxSplits: 2)
-      guard words.count == 3, words[0] == "alias", fnmatch(String(words[1]), modalias, 0) == 0 else { continue }
-      let module = Self.canonicalName(String(words[2]))
-      if !result.contains(module) { result.append(module) }
+      guard words.count == 3, words[0] == "alias" else { return nil }
+      return (String(words[1]), Self.canonicalName(String(words[2])))
+    }
+  }
+
+  static func modules(matching modalias: String, in table: [(pattern: String, module: String)]) -> [String] {
+    var result: [String] = []
+    let prefix = modalias.prefix { $0 != ":" }
+    for (pattern, module) in table where pattern.hasPrefix(prefix) || pattern.first == "*" {
+      guard Self.matches(pattern: pattern, modalias: modalias), !result.contains(module) else { continue }
+      result.append(module)
     }
     return result
+  }
+
+  /// fnmatch, except that a PCI field the modalias gives as `*` (QEMU did not say) matches only a pattern field that is
+  /// `*` too: a driver that binds by class is not guessed for a device whose class is unknown.
+  static func matches(pattern: String, modalias: String) -> Bool {
+    if modalias.hasPrefix("pci:"), modalias.contains("*"), pattern.hasPrefix("pci:") {
+      let wanted = pciFields(pattern)
+      let have = pciFields(modalias)
+      guard wanted.count == have.count else { return false }
+      return zip(wanted, have).allSatisfy { w, h in
+        w.key == h.key && (h.value == "*" ? w.value.allSatisfy { $0 == "*" } : fnmatch(w.value, h.value, 0) == 0)
+      }
+    }
+    return fnmatch(pattern, modalias, 0) == 0
+  }
+
+  /// `pci:v00001AF4d*sv*sd*bc01sc08i02*` -> v=00001AF4, d=*, sv=*, sd=*, bc=01, sc=08, i=02* (markers are lowercase,
+  /// values are upper-case hex or globs).
+  static func pciFields(_ text: String) -> [(key: String, value: String)] {
+    var fields: [(key: String, value: String)] = []
+    var key = ""
+    var value = ""
+    for character in text.dropFirst(4) {
+      if character.isLowercase {
+        if !value.isEmpty {
+          fields.append((key, value))
+          key = ""
+          value = ""
+        }
+        key.append(character)
+      } else {
+        value.append(character)
+      }
+    }
+    fields.append((key, value))
+    return fields
   }
 }
 

@@ -16,6 +16,9 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     case error, warning
   }
 
+  /// A warning does not make lint fail: the lesson works, but something in it will not behave as its author may think.
+  public var isWarning: Bool { severity == .warning }
+
   public init(
     _ location: SourceLocation, _ keyPath: String, _ message: String, suggestion: String? = nil,
     severity: Severity = .error
@@ -59,6 +62,11 @@ public final class DiagnosticSink: @unchecked Sendable {
     _ location: SourceLocation, _ keyPath: String, _ message: String, suggestion: String? = nil
   ) {
     report(Diagnostic(location, keyPath, message, suggestion: suggestion))
+  }
+  public func warning(
+    _ location: SourceLocation, _ keyPath: String, _ message: String, suggestion: String? = nil
+  ) {
+    report(Diagnostic(location, keyPath, message, suggestion: suggestion, severity: .warning))
   }
   public var isEmpty: Bool { diagnostics.isEmpty }
 }

@@ -1,6 +1,8 @@
 /// Decodes `machine:` from a lesson's front matter into a ``Machine``.
 struct MachineDecoder {
   let sink: DiagnosticSink
+  /// What the installed QEMU has; nil when it is not installed (devices are then checked by the policy only).
+  var facts: QEMUFacts? = QEMUFacts.standard()
 
   static let keys = [
     "type", "cpus", "memory", "numa", "firmware", "kernel_args", "disks", "memory_backends", "netdevs",
@@ -170,48 +172,105 @@ struct MachineDecoder {
         suggestion: "Start it with 'kind:' and a QEMU device name, e.g. 'kind: nvme'.")
       return nil
     }
-    guard let kind = DeviceCatalog.kind(named: kindName) else {
+    let kindLocation = kindPair.value.location
+    if let refusal = DevicePolicy.refusal(ofKind: kindName) {
       sink.error(
-        kindPair.value.location, "\(reader.path).kind",
-        "qlearn does not know the device '\(TerminalSafe.clip(kindName))'"
-          + Spelling.didYouMean(kindName, in: DeviceCatalog.all.map(\.name)),
-        suggestion: "Devices qlearn can build: \(DeviceCatalog.all.map(\.name).joined(separator: ", ")).")
+        kindLocation, "\(reader.path).kind", "a lesson cannot use '\(TerminalSafe.clip(kindName))': \(refusal)",
+        suggestion: "Lessons/README.md, 'What a lesson can never set', explains why.")
       return nil
     }
-    let known = ["kind", "id", "bus"] + kind.properties.keys.sorted()
+    guard let kind = Self.kind(named: kindName, facts: facts) else {
+      let names = facts.map { Array($0.kinds.keys) } ?? []
+      sink.error(
+        kindLocation, "\(reader.path).kind",
+        "the installed QEMU has no device '\(TerminalSafe.clip(kindName))'" + Spelling.didYouMean(kindName, in: names),
+        suggestion: "`qemu-system-x86_64 -device help` lists the \(names.count) kinds it has.")
+      return nil
+    }
+    let written = pairs.compactMap(\.key.scalar).filter { !["kind", "id", "bus"].contains($0) }
+    let known = ["kind", "id", "bus"] + kind.properties.keys.sorted() + kind.refused.keys.sorted()
+      + (facts == nil ? written : [])
     let map = MappingReader(pairs: pairs, reader: reader, known: known)
     defer { map.finish() }
     let id = map.optional("id")?.identifier()
-    let bus = map.optional("bus")?.string()
+    let bus = map.optional("bus")?.word(
+      "a bus name: letters, digits, '-', '_' and '.'",
+      allowed: { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
     var properties: [String: PropertyValue] = [:]
     var locations: [String: SourceLocation] = [:]
-    for (name, type) in kind.properties {
+    for name in written where known.contains(name) {
       guard let value = map.optional(name) else { continue }
       locations[name] = value.location
+      if let reason = kind.refused[name] {
+        value.fail(
+          "a lesson cannot set '\(name)' on a \(kind.name): \(reason)",
+          suggestion: "Lessons/README.md, 'What a lesson can never set', explains why.")
+        continue
+      }
+      if facts == nil, let reason = DevicePolicy.refusal(ofProperty: name, type: "str") {
+        value.fail("a lesson cannot set '\(name)': \(reason)")
+        continue
+      }
+      guard let type = kind.properties[name] ?? (facts == nil ? Self.untypedGuess(value) : nil) else { continue }
       if let decoded = decodeProperty(value, type: type) { properties[name] = decoded }
-    }
-    for name in kind.required where map.optional(name) == nil {
-      reader.fail(
-        "a \(kind.name) needs '\(name)'", suggestion: "Add '\(name):' to this device.")
     }
     return Device(
       kind: kind, id: id, bus: bus, properties: properties, location: reader.location,
       propertyLocations: locations)
   }
 
+  /// The kind as the policy lets a lesson use it; without QEMU (nothing to ask), any name, with untyped properties
+  /// that still pass the policy's name rules and the token character set.
+  static func kind(named name: String, facts: QEMUFacts?) -> DeviceKind? {
+    guard let facts else {
+      guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else { return nil }
+      return DeviceKind(name, legacyInterrupts: true)
+    }
+    return DevicePolicy.kind(named: name, facts: facts)
+  }
+
+  /// Without QEMU to ask: a whole number, a boolean, else a token.
+  static func untypedGuess(_ reader: NodeReader) -> PropertyType {
+    guard case .scalar(let text, let plain) = reader.node.kind, plain else { return .token(maxLength: 64) }
+    if NodeReader.parseInteger(text) != nil { return .integer(Int.min...Int.max) }
+    if ["true", "false", "on", "off"].contains(text.lowercased()) { return .boolean }
+    return .token(maxLength: 64)
+  }
+
   func decodeProperty(_ reader: NodeReader, type: PropertyType) -> PropertyValue? {
     switch type {
     case .token(let maxLength):
       return reader.word(
-        "letters, digits, '-' or '_' (at most \(maxLength))",
-        allowed: { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") },
+        "letters, digits, '-', '_', '.' or ':' (at most \(maxLength))",
+        allowed: { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:".contains($0)) },
         maxLength: maxLength
       ).map(PropertyValue.text)
     case .integer(let range):
       return reader.integer(in: range).map(PropertyValue.integer)
     case .boolean:
       return reader.boolean().map(PropertyValue.boolean)
-    case .disk, .memoryBackend, .netdev, .hostLog:
+    case .choice(let choices):
+      guard let text = reader.string() else { return nil }
+      if choices.contains("on"), choices.contains("off"),
+        let flag = ["true": "on", "yes": "on", "false": "off", "no": "off"][text.lowercased()]
+      {
+        return .text(flag)
+      }
+      guard choices.contains(text) else {
+        reader.fail(
+          "'\(TerminalSafe.clip(text))' is not one of QEMU's choices: \(choices.joined(separator: ", "))"
+            + Spelling.didYouMean(text, in: choices))
+        return nil
+      }
+      return .text(text)
+    case .word:
+      return reader.word(
+        "a word QEMU knows (letters, digits, '-' or '_')",
+        allowed: { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+      ).map(PropertyValue.text)
+    case .size:
+      return reader.size().map { .integer(Int(clamping: $0.bytes)) }
+    case .disk, .memoryBackend, .netdev, .device, .hostLog:
       return reader.identifier().map(PropertyValue.text)
     case .pciAddress:
       return decodeAddress(reader)

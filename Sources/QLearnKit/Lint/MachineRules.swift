@@ -1,3 +1,5 @@
+import Foundation
+
 /// Lint rules for a lesson's machine: references resolve, nothing collides, and the numbers add up, so that a lesson
 /// that passes lint gives QEMU a command line it accepts.
 struct MachineRules {
@@ -6,6 +8,7 @@ struct MachineRules {
   let sink: DiagnosticSink
 
   func check() {
+    let before = sink.diagnostics.count
     checkIDs()
     checkBuses()
     checkReferences()
@@ -14,6 +17,8 @@ struct MachineRules {
     checkMemory()
     checkNetworking()
     checkPassthrough()
+    // QEMU would only repeat what the rules above found, less precisely.
+    if sink.diagnostics.count == before { checkWithQEMU() }
   }
 
   private func devicePath(_ index: Int) -> String { "machine.devices[\(index)]" }
@@ -43,70 +48,115 @@ struct MachineRules {
     }
   }
 
-  /// The bus each device sits on: its kind, and the id of the device offering it (nil for the root bus).
+  /// The bus each device sits on: a declared device's id (the bus it offers) or one of the machine's own buses, which
+  /// the bare machine's paused probe lists (q35's `ide.2`). Whether the device fits that bus is QEMU's call: the full
+  /// probe (``checkWithQEMU()``) reports its refusal.
   private func checkBuses() {
     let providers = Dictionary(
       machine.devices.compactMap { d in d.id.map { ($0, d) } }, uniquingKeysWith: { a, _ in a })
+    var builtIn: [String]?
     for (index, device) in machine.devices.enumerated() {
       let path = devicePath(index)
-      let kind = device.kind
-      if !kind.machines.isEmpty, !kind.machines.contains(machine.type) {
+      guard let bus = device.bus, bus != machine.type.rootBus else { continue }
+      if device.kind.needsRootBus {
         sink.error(
-          device.location, path,
-          "\(kind.name) needs a \(kind.machines.map(\.rawValue).sorted().joined(separator: " or ")) machine, but this one is '\(machine.type.rawValue)'",
-          suggestion: "Set 'machine.type: \(kind.machines.first!.rawValue)' or use another device.")
+          device.location, "\(path).bus",
+          "a \(device.kind.name) sits on the machine's root bus (\(machine.type.rootBus)), not on '\(bus)'",
+          suggestion: "Remove 'bus:'.")
+        continue
       }
-      let busKind: BusKind?
-      if let bus = device.bus, bus != machine.type.rootBus {
-        guard let provider = providers[bus] else {
-          sink.error(
-            device.location, "\(path).bus",
-            "no device has the id '\(TerminalSafe.clip(bus))', so there is no such bus"
-              + Spelling.didYouMean(bus, in: providers.keys),
-            suggestion: "Set 'bus:' to the id of a bridge, port or SCSI adapter declared in machine.devices.")
-          continue
-        }
-        guard let offered = provider.kind.provides else {
-          sink.error(
-            device.location, "\(path).bus",
-            "'\(bus)' is a \(provider.kind.name), which offers no bus to plug devices into")
-          continue
-        }
-        busKind = offered
-        if case .rootBus = kind.plug {
-          sink.error(
-            device.location, "\(path).bus",
-            "a \(kind.name) sits on the machine's root bus (\(machine.type.rootBus)), not on '\(bus)'",
-            suggestion: "Remove 'bus:'.")
-          continue
-        }
-      } else {
-        busKind = kind.plug == .none ? nil : machine.type.rootBusKind
+      if providers[bus] != nil { continue }
+      // QEMU's own name for a declared device's bus (`xhci.0`, `ahci.3`): the full probe checks it exists.
+      if let dot = bus.lastIndex(of: "."), providers[String(bus[..<dot])] != nil,
+        bus[bus.index(after: dot)...].allSatisfy(\.isNumber)
+      {
+        continue
       }
-      switch kind.plug {
-      case .none:
-        if device.bus != nil {
-          sink.error(device.location, "\(path).bus", "a \(kind.name) does not sit on a bus: remove 'bus:'")
-        }
-      case .pci, .rootBus:
-        if busKind != .pci && busKind != .pcie {
-          sink.error(device.location, "\(path).bus", "a \(kind.name) needs a PCI or PCIe bus, and '\(device.bus ?? "")' offers a \(busKind?.rawValue ?? "no") bus")
-        }
-      case .pcie:
-        if busKind != .pcie {
-          sink.error(
-            device.location, device.bus == nil ? path : "\(path).bus",
-            "a \(kind.name) needs a PCIe bus, and \(device.bus.map { "'\($0)'" } ?? "the root bus of a '\(machine.type.rawValue)' machine") offers a \(busKind?.rawValue ?? "no") bus")
-        }
-      case .bus(let needed):
-        if device.bus == nil {
-          sink.error(
-            device.location, path, "a \(kind.name) needs 'bus:' naming a device that offers a \(needed.rawValue) bus",
-            suggestion: needed == .scsi ? "Declare a SCSI adapter (megasas, lsi53c895a, virtio-scsi-pci) with an id and name it here." : nil)
-        } else if busKind != needed {
-          sink.error(device.location, "\(path).bus", "a \(kind.name) needs a \(needed.rawValue) bus, and '\(device.bus!)' offers a \(busKind?.rawValue ?? "no") bus")
-        }
+      if builtIn == nil { builtIn = bareMachineBuses() }
+      guard let builtIn, !builtIn.isEmpty, !builtIn.contains(bus) else { continue }
+      let listed = builtIn.filter { $0 != "main-system-bus" }.sorted()
+      let declared = providers.keys.sorted()
+      sink.error(
+        device.location, "\(path).bus",
+        "there is no bus '\(TerminalSafe.clip(bus))': no declared device has that id and the machine has no such bus"
+          + Spelling.didYouMean(bus, in: declared + builtIn),
+        suggestion: "Buses a '\(machine.type.rawValue)' machine has: \(listed.joined(separator: ", "))"
+          + (declared.isEmpty ? "." : "; or name a declared device: \(declared.joined(separator: ", "))."))
+    }
+  }
+
+  /// The buses of this machine type with no device declared (the built-in ones), from a cached paused probe.
+  private func bareMachineBuses() -> [String] {
+    var bare = Machine()
+    bare.type = machine.type
+    return MachineProbe.standard(bare)?.buses.map(\.name) ?? []
+  }
+
+  /// Starts the machine paused in QEMU and reports what QEMU refuses, at the device it names.
+  func checkWithQEMU() {
+    guard !machine.devices.isEmpty, let probe = MachineProbe.standard(machine) else { return }
+    guard let error = probe.error else {
+      checkDrivers(probe)
+      return
+    }
+    let plan = BootPlan(
+      accelerator: .tcg, kernel: URL(fileURLWithPath: "/"), initrd: nil, kernelArguments: [],
+      sessionDirectory: URL(fileURLWithPath: "/"), qbootImage: nil)
+    // QEMU names the option it refused: `qemu-system-x86_64: -device KIND,...: message`.
+    var culprit: (index: Int, device: Device)?
+    for (index, device) in machine.devices.enumerated() {
+      var probed = device
+      if probed.id == nil { probed.id = MachineProbe.probeID(index) }
+      let option = QEMUCommandLine.deviceArguments(probed, machine: machine, plan: plan).last ?? ""
+      if error.contains("-device \(option):") { culprit = (index, device) }
+    }
+    let message = error.components(separatedBy: ": ").dropFirst(culprit == nil ? 1 : 2).joined(separator: ": ")
+    if let (index, device) = culprit {
+      sink.error(
+        device.location, devicePath(index), "QEMU refuses this \(device.kind.name): \(TerminalSafe.line(message))",
+        suggestion: "`qemu-system-x86_64 -device \(device.kind.name),help` lists its properties; Lessons/README.md explains the machine.")
+    } else {
+      sink.error(
+        lesson.locations["machine"] ?? SourceLocation(file: lesson.file, line: 1, column: 1), "machine",
+        "QEMU refuses this machine: \(TerminalSafe.line(message))")
+    }
+  }
+
+  /// A PCI device that no kernel in qlearn's cache has a driver for (neither a module alias nor a recorded built-in one
+  /// matches its ids) is a warning naming the kernels and the ids: the guest would show it with no driver bound. Only
+  /// when every kernel lacks one: kernels do not record their built-in drivers' PCI ids (Debian's 6.12 builds
+  /// virtio_pci in), so one kernel's silence is not proof.
+  func checkDrivers(_ probe: MachineProbe) {
+    let cache = Paths.standard().cache
+    let versions = KernelDrivers.cachedVersions(in: cache)
+    guard !versions.isEmpty else { return }
+    // The verdict is cached with the probe: reading two kernels' alias tables costs more than the rest of lint.
+    let key = SHA256.hex(MachineProbe.hash(machine, facts: QEMUFacts.standard()) + versions.joined(separator: " "))
+    let file = cache.appendingPathComponent("probes/drivers-\(key).json")
+    var driverless: [Int]
+    if let data = try? Data(contentsOf: file), let cached = try? JSONDecoder().decode([Int].self, from: data) {
+      driverless = cached
+    } else {
+      let kernels = KernelDrivers.cached(in: cache)
+      driverless = []
+      for function in probe.functions where !driverless.contains(function.device) {
+        if let code = function.classCode, code >> 8 == 0x06 { continue }
+        if machine.devices[function.device].kind.isA("base-pci-bridge") { continue }
+        let modalias = MachineProbe.pciModalias(function)
+        if kernels.allSatisfy({ $0.drivers(forPCI: modalias).isEmpty }) { driverless.append(function.device) }
       }
+      try? Paths.ensureDirectory(file.deletingLastPathComponent())
+      try? JSONEncoder().encode(driverless).write(to: file, options: .atomic)
+    }
+    for index in driverless {
+      guard let function = probe.functions.first(where: { $0.device == index }) else { continue }
+      let device = machine.devices[index]
+      let ids = MachineProbe.hex(function.vendor, 4).lowercased() + ":" + MachineProbe.hex(function.deviceID, 4).lowercased()
+      let kernels = versions.count == 1 ? "kernel \(versions[0]) has" : "kernels \(versions.joined(separator: " and ")) have"
+      sink.warning(
+        device.location, devicePath(index),
+        "\(kernels) no driver for this \(device.kind.name) (PCI \(ids), modalias \(MachineProbe.pciModalias(function)))",
+        suggestion: "The guest will list the device with no driver bound; that is fine if the lesson drives it by hand (setpci, its BARs).")
     }
   }
 
@@ -118,10 +168,21 @@ struct MachineRules {
     ]
     var users: [String: SourceLocation] = [:]
     for (index, device) in machine.devices.enumerated() {
-      for (name, value) in device.properties {
-        guard let type = device.kind.properties[name], let target = targets[type], let id = value.text else { continue }
+      for name in device.properties.keys.sorted() {
+        guard let value = device.properties[name], let type = device.kind.properties[name], let id = value.text
+        else { continue }
         let location = device.propertyLocations[name] ?? device.location
         let path = "\(devicePath(index)).\(name)"
+        if case .device(let wanted) = type {
+          let candidates = machine.devices.filter { $0.kind.isA(wanted) }.compactMap(\.id)
+          if !candidates.contains(id) {
+            sink.error(
+              location, path, "there is no \(wanted) device with the id '\(id)'" + Spelling.didYouMean(id, in: candidates),
+              suggestion: "Declare a device of kind \(wanted) with that id under machine.devices.")
+          }
+          continue
+        }
+        guard let target = targets[type] else { continue }
         guard target.ids.contains(id) else {
           sink.error(
             location, path, "there is no \(target.what) with the id '\(id)'" + Spelling.didYouMean(id, in: target.ids),
@@ -177,7 +238,7 @@ struct MachineRules {
       if let nr = p["bus_nr"]?.integer {
         claim("bus_nr:\(nr)", "bus number \(nr)", at("bus_nr"), "\(path).bus_nr")
       }
-      if device.kind.name == "scsi-hd" {
+      if device.kind.bus == "SCSI" {
         let channel = p["channel"]?.integer ?? 0
         let target = p["scsi-id"]?.integer ?? 0
         let lun = p["lun"]?.integer ?? 0
@@ -245,7 +306,7 @@ struct MachineRules {
     if let maxmem = memory.maxmem, maxmem <= memory.size {
       sink.error(at, "machine.memory.maxmem", "maxmem (\(maxmem)) must be larger than the boot memory (\(memory.size))")
     }
-    let dimms = machine.devices.filter { $0.kind.name == "nvdimm" || $0.kind.name == "pc-dimm" }
+    let dimms = machine.devices.filter { $0.kind.isA("pc-dimm") }
     guard !dimms.isEmpty else { return }
     guard let slots = memory.slots, let maxmem = memory.maxmem else {
       sink.error(dimms[0].location, "machine.devices", "a \(dimms[0].kind.name) needs DIMM slots: set machine.memory.slots and maxmem")

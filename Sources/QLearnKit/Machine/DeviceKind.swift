@@ -1,92 +1,84 @@
-/// The kinds of bus a device can sit on or offer. Lessons name buses by the id of the device that offers them.
-public enum BusKind: String, Sendable, Hashable {
-  /// Conventional PCI: `pci.0` on `pc`, a `pci-bridge`, a `pxb`.
-  case pci
-  /// PCI Express: `pcie.0` on `q35`, a root port, a switch's downstream port, a `pxb-pcie`.
-  case pcie
-  /// The internal bus of a PCIe switch's upstream port, where only downstream ports go.
-  case pcieSwitch = "pcie switch"
-  /// A SCSI host bus adapter's bus, where `scsi-hd` goes.
-  case scsi
-  /// A USB host controller's bus (`<id>.0`), where `usb-storage`, `usb-kbd` and `usb-tablet` go.
-  case usb
-  /// An NVMe controller's bus (the controller's id), where `nvme-ns` namespaces go.
-  case nvme
-}
-
-/// Where a device plugs in.
-public enum Plug: Sendable, Hashable {
-  /// A PCI slot: any PCI or PCIe bus (QEMU places conventional devices on PCIe buses too).
-  case pci
-  /// PCIe only (ports and switches).
-  case pcie
-  /// Only the machine's root bus (expander bridges hang off the host bridge).
-  case rootBus
-  case bus(BusKind)
-  /// No bus: ISA devices, IOMMUs, DIMMs.
-  case none
-}
-
-/// The type of a device property as a lesson writes it. Each type knows how to check a value, so no lesson text reaches a
-/// QEMU command line without passing through one of these.
+/// The type of a device property as a lesson writes it, derived from QEMU's own type for it (``DevicePolicy/type(of:named:kind:facts:)``).
+/// Each type knows how to check a value, so no lesson text reaches a QEMU command line without passing through one.
 public enum PropertyType: Sendable, Hashable {
-  /// Letters, digits, `-` and `_` only (a serial number, a name), so that it needs no quoting in QEMU's option syntax.
+  /// QEMU `str`: letters, digits and `-_.:` only (a serial number, a MAC address), never a path, never a comma.
   case token(maxLength: Int)
+  /// QEMU's integer types, with their range (`uint8` is 0...255).
   case integer(ClosedRange<Int>)
   case boolean
-  /// The id of a disk in `machine.disks`.
+  /// A QEMU enum whose choices QEMU lists (`OnOffAuto`: on/off/auto; `true`/`false` are taken as on/off).
+  case choice([String])
+  /// A QEMU enum whose choices QEMU does not list: a word, which QEMU itself checks in the paused probe.
+  case word
+  /// QEMU `size`: bytes, or a number with a binary unit (`64M`).
+  case size
+  /// The id of a disk in `machine.disks` (QEMU's `drive`).
   case disk
-  /// The id of a memory backend in `machine.memory_backends`.
+  /// The id of a memory backend in `machine.memory_backends` (`memdev`, `link<memory-backend>`).
   case memoryBackend
   /// The id of a network backend in `machine.netdevs`.
   case netdev
+  /// The id of another declared device whose kind is QEMU type `type` or descends from it (`link<nvme-subsys>`).
+  case device(String)
   /// A PCI slot (`0x3`) or slot.function (`0x3.1`) on the device's bus.
   case pciAddress
-  /// A log that qlearn keeps for the session on the host (the device writes into it); its path is qlearn's choice.
+  /// A log that qlearn keeps for the session on the host (the device's `chardev` writes into it); its path is qlearn's
+  /// choice. Lessons write `log: NAME` on any device that has a `chardev` property.
   case hostLog
 
   /// Whether QEMU itself has a property of this name (lint asks the installed QEMU about those).
   public var isQEMUProperty: Bool { self != .hostLog }
 }
 
-/// One kind of device a lesson may declare: its QEMU driver name, where it plugs in, what it offers, its typed properties,
-/// and which guest kernel modules bind it. Adding a device to qlearn is adding one of these to ``DeviceCatalog``; lint,
-/// QEMU argv building and module resolution all read it.
+/// One kind of device a lesson may declare, as the installed QEMU describes it: its driver name, the bus type it plugs
+/// into, its QOM ancestry, and the properties ``DevicePolicy`` lets a lesson set, typed from QEMU's own types.
 public struct DeviceKind: Sendable, Hashable {
   /// The QEMU driver name (`-device <name>`), which is also the lesson's `kind:`.
   public var name: String
   public var summary: String
-  public var plug: Plug
-  /// The bus the device offers to others, if any.
-  public var provides: BusKind?
+  /// QEMU's bus type for it (`PCI`, `SCSI`, `IDE`, `usb-bus`, `nvme-bus`), nil for none (DIMMs, system devices).
+  public var bus: String?
+  /// QOM parents, nearest first.
+  public var ancestors: [String]
   /// Properties a lesson may set, by QEMU's own name; `id` and `bus` are handled for every device.
   public var properties: [String: PropertyType]
-  public var required: Set<String>
-  /// Guest kernel modules that bind the device (the initramfs loads them and their dependencies).
-  public var modules: [String]
-  /// Machine types the device works on; empty means any.
-  public var machines: Set<MachineType>
-  /// Its Linux driver takes the PCI INTx pin (no MSI), so the guest must route legacy PCI interrupts; a machine
-  /// without such a device boots with `acpi=noirq`, which spares the ACPI interpreter about 85 ms under TCG.
-  public var legacyInterrupts: Bool = false
+  /// Properties QEMU has that the policy refuses, with the reason.
+  public var refused: [String: String]
+  /// Its guest driver may need the PCI INTx pin, so the guest must keep ACPI's legacy interrupt routing. A machine
+  /// without such a device boots with `acpi=noirq`, which spares the ACPI interpreter about 85 ms under TCG. QEMU does
+  /// not say which drivers use MSI, so this is true for every PCI function that is not a bridge and whose QEMU kind
+  /// has no MSI or MSI-X setting (see ``DevicePolicy/mayUseINTx(_:)``).
+  public var legacyInterrupts: Bool
 
   public init(
-    _ name: String, _ summary: String, plug: Plug, provides: BusKind? = nil,
-    properties: [String: PropertyType] = [:], required: Set<String> = [], modules: [String] = [],
-    machines: Set<MachineType> = []
+    _ name: String, summary: String = "", bus: String? = nil, ancestors: [String] = [],
+    properties: [String: PropertyType] = [:], refused: [String: String] = [:], legacyInterrupts: Bool = false
   ) {
     self.name = name
     self.summary = summary
-    self.plug = plug
-    self.provides = provides
+    self.bus = bus
+    self.ancestors = ancestors
     self.properties = properties
-    self.required = required
-    self.modules = modules
-    self.machines = machines
+    self.refused = refused
+    self.legacyInterrupts = legacyInterrupts
   }
 
-  /// QEMU's name for the bus this device offers, given its id: SCSI adapters and USB controllers call theirs `<id>.0`, bridges use the id.
+  public func isA(_ type: String) -> Bool { name == type || ancestors.contains(type) }
+
+  /// Plugs into a PCI or PCIe bus.
+  public var isPCI: Bool { bus == "PCI" || bus == "PCIE" }
+
+  /// Offers a PCI bus named by its id (bridges, root and switch ports, expander bridges), where other buses are named
+  /// `<id>.0` by QEMU.
+  public var namesBusByID: Bool {
+    isA("base-pci-bridge") || isA("pxb") || isA("pxb-pcie") || isA("pcie-port") || name == "nvme"
+  }
+
+  /// Sits on the machine's root bus only (expander bridges hang off the host bridge).
+  public var needsRootBus: Bool { isA("pxb") || isA("pxb-pcie") || name.hasPrefix("pxb") }
+
+  /// QEMU's name for the bus this device offers, given its id.
   public func busName(forDeviceID id: String) -> String {
-    provides == .scsi || provides == .usb ? "\(id).0" : id
+    namesBusByID ? id : "\(id).0"
   }
 }

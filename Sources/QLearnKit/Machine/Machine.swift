@@ -22,10 +22,13 @@ public struct Machine: Sendable, Hashable {
 
   public init() {}
 
-  /// Guest modules the declared devices need, in declaration order, without repeats.
+  /// What the guest's initramfs loads: the modaliases of the declared devices, from the paused QEMU probe (cached by
+  /// machine hash; ``ModuleResolver`` turns each into the chosen kernel's modules through its modules.alias), then the
+  /// modules the lesson names, without repeats.
   public var guestModules: [String] {
+    let derived = devices.isEmpty && !hasNVDIMM ? [] : MachineProbe.standard(self)?.modaliases(for: self) ?? []
     var seen = Set<String>()
-    return (devices.flatMap(\.kind.modules) + modules).filter { seen.insert($0).inserted }
+    return (derived + modules).filter { seen.insert($0).inserted }
   }
 
   public var hasNVDIMM: Bool { devices.contains { $0.kind.name == "nvdimm" } }
@@ -38,7 +41,6 @@ public enum MachineType: String, Sendable, Hashable, CaseIterable {
   case q35
 
   public var rootBus: String { self == .pc ? "pci.0" : "pcie.0" }
-  public var rootBusKind: BusKind { self == .pc ? .pci : .pcie }
 }
 
 public enum Firmware: String, Sendable, Hashable, CaseIterable {
@@ -108,7 +110,7 @@ public struct Netdev: Sendable, Hashable {
   public var location: SourceLocation
 }
 
-/// One declared device: a catalog kind plus the values the lesson set.
+/// One declared device: a kind the installed QEMU has, plus the values the lesson set.
 public struct Device: Sendable, Hashable {
   public var kind: DeviceKind
   public var id: String?

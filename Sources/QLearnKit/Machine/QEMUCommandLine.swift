@@ -178,11 +178,11 @@ public enum QEMUCommandLine {
     var result: [String] = []
     var pairs: [(String, String)] = []
     if let id = device.id { pairs.append(("id", id)) }
-    if let bus = device.bus, bus != machine.type.rootBus,
+    if let bus = device.bus, bus != machine.type.rootBus {
+      // A declared device's id names the bus it offers; anything else is one of the machine's own buses (`ide.2`).
       let provider = machine.devices.first(where: { $0.id == bus })
-    {
-      pairs.append(("bus", provider.kind.busName(forDeviceID: bus)))
-    } else if device.kind.plug == .rootBus {
+      pairs.append(("bus", provider?.kind.busName(forDeviceID: bus) ?? bus))
+    } else if device.kind.needsRootBus {
       pairs.append(("bus", machine.type.rootBus))
     }
     for name in device.properties.keys.sorted() {

@@ -39,7 +39,7 @@ extension QLearn {
       let report = try LintReport.run(
         paths: targets, checksDirectory: checksDirectory, course: course.lessonFolders,
         cacheDirectory: course.paths.cache)
-      for diagnostic in report.diagnostics + report.warnings {
+      for diagnostic in (report.diagnostics + report.warnings).sorted(by: { $0.location < $1.location }) {
         print(TerminalSafe.line(diagnostic.description))
       }
       if !report.qemuChecked {
@@ -49,10 +49,11 @@ extension QLearn {
         printError("note: no Checks/ folder was found; every check name is reported unknown.")
       }
       let problems = report.diagnostics.count
+      let warned = report.warnings.isEmpty ? "" : ", \(report.warnings.count) warning(s)"
       print(
         problems == 0
-          ? "\(report.lessonCount) lesson(s) checked: no problems" + (report.warnings.isEmpty ? "." : ", \(report.warnings.count) warning(s).")
-          : "\(report.lessonCount) lesson(s) checked: \(problems) problem(s)" + (report.warnings.isEmpty ? "." : ", \(report.warnings.count) warning(s)."))
+          ? "\(report.lessonCount) lesson(s) checked: no problems\(warned)."
+          : "\(report.lessonCount) lesson(s) checked: \(problems) problem(s)\(warned).")
       if problems > 0 { throw ExitCode.failure }
     }
   }
