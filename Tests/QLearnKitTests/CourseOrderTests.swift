@@ -31,7 +31,7 @@ import Testing
     let source = try String(contentsOf: Repository.lessons.appendingPathComponent("nvme-queues.md"), encoding: .utf8)
     for (id, prerequisites) in [("alpha", "[]"), ("beta", "[]"), ("gamma", "[alpha]")] {
       let text = source.replacingOccurrences(of: "id: nvme-queues", with: "id: \(id)")
-        .replacingOccurrences(of: "minutes: 20\n", with: "minutes: 20\nprerequisites: \(prerequisites)\n")
+        .replacingOccurrences(of: "\ntopic: ", with: "\nprerequisites: \(prerequisites)\ntopic: ")
       try text.write(to: folder.appendingPathComponent("\(id).md"), atomically: true, encoding: .utf8)
     }
     try "# comment\ngamma\nbeta\n".write(to: folder.appendingPathComponent("ORDER"), atomically: true, encoding: .utf8)
