@@ -4,8 +4,9 @@ import Foundation
 ///
 /// - **leak**: a question's answer (an `answer-equals` value, its `accept` forms, or the `answer:` of the step's
 ///   reference solution) appears in text the learner sees before passing that step: the lesson's title and summary,
-///   the prose up to the end of the step's own section, the step's own title and goal, and every other step's title,
-///   goal and hints (`qlearn show` lists all goals before step 1). Numbers are found in any spelling (`9`, `0x9`,
+///   the prose up to the end of the step's own section, the step's own title and goal, every other step's title and
+///   goal (`qlearn show` lists all goals before step 1), and the hints of the steps before it (a later step's hints
+///   appear only once the learner is past this one). Numbers are found in any spelling (`9`, `0x9`,
 ///   `nine`, sizes such as `256 MiB` for 268435456); "zero" and "one" as words are not counted.
 /// - **unstated threshold**: a number a check compares with (`min: 100`, `value: 5`) that no text of the step (its
 ///   title, goal, hints, prose section) mentions, so a learner who does the right thing may fail without knowing why.
@@ -81,7 +82,8 @@ struct LeakRules {
       let name = other == index ? "this step's" : "step \(other + 1) (\(otherStep.id))'s"
       seen.append(Seen(what: "\(name) title", text: otherStep.title, from: otherStep.location, isBody: false))
       seen.append(Seen(what: "\(name) goal", text: otherStep.goal, from: otherStep.location, isBody: false))
-      if other != index {
+      // A later step's hints appear only once the learner is there, past this question.
+      if other < index {
         for (number, hint) in otherStep.hints.enumerated() {
           seen.append(Seen(what: "\(name) hint \(number + 1)", text: hint, from: otherStep.location, isBody: false))
         }
