@@ -14,4 +14,20 @@ public enum LessonLimits {
   public static let solutionActions = 40
   public static let prerequisites = 20
   public static let guestRequirements = 10
+
+  /// Boot memory, and each NUMA node's.
+  public static let memory = ByteCount(bytes: 8 << 30)
+  /// The ceiling for hotplugged memory (`maxmem`).
+  public static let maxmem = ByteCount(bytes: 32 << 30)
+  public static let diskSize = ByteCount(bytes: 8 << 30)
+  /// All disks together (their images are sparse, but a guest may fill them).
+  public static let disksTotal = ByteCount(bytes: 16 << 30)
+  public static let backendSize = ByteCount(bytes: 4 << 30)
+  public static let devices = 64
+  public static let disks = 16
+  public static let backends = 16
+  public static let netdevs = 8
+  public static let numaNodes = 8
+  /// Devices behind devices behind...: a bridge chain deeper than this is refused.
+  public static let busNesting = 8
 }

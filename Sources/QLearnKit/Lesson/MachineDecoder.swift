@@ -18,7 +18,7 @@ struct MachineDecoder {
     }
     if let cpus = map.optional("cpus").flatMap(decodeCPUs) { machine.cpus = cpus }
     if let memory = map.optional("memory").flatMap(decodeMemory) { machine.memory = memory }
-    machine.numa = map.optional("numa")?.list(decodeNUMANode) ?? []
+    machine.numa = map.optional("numa")?.list(max: LessonLimits.numaNodes, of: "NUMA nodes", decodeNUMANode) ?? []
     if let firmware = map.optional("firmware")?.enumeration(Firmware.self, what: "a firmware") {
       machine.firmware = firmware
     }
@@ -31,10 +31,22 @@ struct MachineDecoder {
         }
         return word
       } ?? []
-    machine.disks = map.optional("disks")?.list(decodeDisk) ?? []
-    machine.memoryBackends = map.optional("memory_backends")?.list(decodeBackend) ?? []
-    machine.netdevs = map.optional("netdevs")?.list(decodeNetdev) ?? []
-    machine.devices = map.optional("devices")?.list(decodeDevice) ?? []
+    if let disks = map.optional("disks") {
+      machine.disks = disks.list(max: LessonLimits.disks, of: "disks", decodeDisk) ?? []
+      let total = machine.disks.reduce(UInt64(0)) { $0 + $1.size.bytes }
+      if total > LessonLimits.disksTotal.bytes {
+        disks.fail(
+          "the disks add up to \(ByteCount(bytes: total)), over the limit of \(LessonLimits.disksTotal) qlearn sets for a lesson",
+          suggestion: "Give each disk what the lesson needs; 64M is plenty for most.")
+      }
+    }
+    machine.memoryBackends =
+      map.optional("memory_backends")?.list(max: LessonLimits.backends, of: "memory backends", decodeBackend) ?? []
+    machine.netdevs = map.optional("netdevs")?.list(max: LessonLimits.netdevs, of: "netdevs", decodeNetdev) ?? []
+    if let devices = map.optional("devices") {
+      machine.devices = devices.list(max: LessonLimits.devices, of: "devices", decodeDevice) ?? []
+      checkBusNesting(machine.devices, at: devices)
+    }
     machine.modules =
       map.optional("modules")?.list { item in
         item.word(
@@ -84,10 +96,36 @@ struct MachineDecoder {
     return cpus
   }
 
+  /// Refuses a chain of devices behind devices (bridge behind bridge...) deeper than ``LessonLimits/busNesting``. A
+  /// device's `bus` names a declared device by id, or that device's bus as QEMU names it (`xhci.0`).
+  func checkBusNesting(_ devices: [Device], at reader: NodeReader) {
+    var parent: [String: String] = [:]
+    for device in devices { if let id = device.id { parent[id] = device.bus } }
+    func provider(_ bus: String) -> String? {
+      if parent.keys.contains(bus) { return bus }
+      if let dot = bus.lastIndex(of: "."), parent.keys.contains(String(bus[..<dot])) { return String(bus[..<dot]) }
+      return nil
+    }
+    for device in devices {
+      var depth = 0
+      var bus = device.bus
+      while let current = bus, let owner = provider(current) {
+        depth += 1
+        if depth > LessonLimits.busNesting {
+          reader.fail(
+            "a device here sits more than \(LessonLimits.busNesting) buses deep (or its buses form a loop)",
+            suggestion: "Hang devices closer to the root bus; a lesson needs a few levels of bridges at most.")
+          return
+        }
+        bus = parent[owner] ?? nil
+      }
+    }
+  }
+
   func decodeMemory(_ reader: NodeReader) -> MemoryConfiguration? {
     var memory = MemoryConfiguration()
     if case .scalar = reader.node.kind {
-      guard let size = reader.size() else { return nil }
+      guard let size = reader.size(atMost: LessonLimits.memory, "the boot memory") else { return nil }
       memory.size = size
       return memory
     }
@@ -96,16 +134,18 @@ struct MachineDecoder {
       return nil
     }
     defer { map.finish() }
-    if let size = map.required("size", "boot memory, e.g. 1G")?.size() { memory.size = size }
+    if let size = map.required("size", "boot memory, e.g. 1G")?.size(atMost: LessonLimits.memory, "the boot memory") {
+      memory.size = size
+    }
     memory.slots = map.optional("slots")?.integer(in: 1...32)
-    memory.maxmem = map.optional("maxmem")?.size()
+    memory.maxmem = map.optional("maxmem")?.size(atMost: LessonLimits.maxmem, "maxmem")
     return memory
   }
 
   func decodeNUMANode(_ reader: NodeReader) -> NUMANode? {
     guard let map = reader.mapping(known: ["memory", "cpus"]) else { return nil }
     defer { map.finish() }
-    let memory = map.required("memory", "this node's memory, e.g. 2048M")?.size()
+    let memory = map.required("memory", "this node's memory, e.g. 2048M")?.size(atMost: LessonLimits.memory, "the node's memory")
     let cpus = map.required("cpus", "this node's CPUs: a list or a range like 0-1").flatMap(decodeCPUList)
     guard let memory, let cpus else { return nil }
     return NUMANode(memory: memory, cpus: cpus, location: reader.location)
@@ -131,7 +171,7 @@ struct MachineDecoder {
     guard let map = reader.mapping(known: ["id", "size", "format"]) else { return nil }
     defer { map.finish() }
     let id = map.required("id", "the disk's id, which devices name in 'drive:'")?.identifier()
-    let size = map.required("size", "the disk's size, e.g. 64M")?.size()
+    let size = map.required("size", "the disk's size, e.g. 64M")?.size(atMost: LessonLimits.diskSize, "the disk")
     let format = map.optional("format")?.enumeration(Disk.Format.self, what: "a disk format") ?? .qcow2
     guard let id, let size else { return nil }
     return Disk(id: id, size: size, format: format, location: reader.location)
@@ -142,7 +182,7 @@ struct MachineDecoder {
     defer { map.finish() }
     let id = map.required("id", "the backend's id, which a DIMM names in 'memdev:'")?.identifier()
     let kind = map.optional("type")?.enumeration(MemoryBackend.Kind.self, what: "a memory backend type") ?? .ram
-    let size = map.required("size", "the backend's size, e.g. 256M")?.size()
+    let size = map.required("size", "the backend's size, e.g. 256M")?.size(atMost: LessonLimits.backendSize, "the backend")
     let share = map.optional("share")?.boolean() ?? (kind == .file)
     guard let id, let size else { return nil }
     return MemoryBackend(id: id, kind: kind, size: size, share: share, location: reader.location)

@@ -100,16 +100,23 @@ public struct NodeReader {
   }
 
   /// A memory or disk size: bytes, or a number with a binary unit as QEMU reads it (`512M`, `2G`, `2048MiB`).
-  public func size() -> ByteCount? {
+  /// A size such as `64M`, at most `limit` when one is given (`what` names it in the refusal).
+  public func size(atMost limit: ByteCount? = nil, _ what: String = "this size") -> ByteCount? {
     guard let text = node.scalar, !node.isNull, let bytes = ByteCount(parsing: text) else {
       mismatch("a size such as 64M or 2G")
+      return nil
+    }
+    if let limit, bytes > limit {
+      fail(
+        "\(what) is \(bytes), over the limit of \(limit) qlearn sets for a lesson",
+        suggestion: "A lesson's machine runs on the learner's computer; give it what the lesson needs.")
       return nil
     }
     return bytes
   }
 
-  /// A list whose items are read by `each`; items that fail are reported by `each` and dropped.
-  /// The list's items, each read by `each`; at most `max` of them (`what` names them in the refusal).
+  /// The list's items, each read by `each` (items that fail are reported by `each` and dropped); at most `max` of them
+  /// (`what` names them in the refusal).
   public func list<T>(max: Int = .max, of what: String = "items", _ each: (NodeReader) -> T?) -> [T]? {
     guard case .sequence(let items) = node.kind else {
       mismatch("a list")
