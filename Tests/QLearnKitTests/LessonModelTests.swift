@@ -91,3 +91,19 @@ import Testing
     #expect(throws: LessonError.self) { try FrontMatter.split("# no front matter\n", file: "x.md") }
   }
 }
+
+@Suite struct SessionSpaceTests {
+  @Test func aFullRuntimeFolderIsRefusedBeforeAnyDiskIsCreated() throws {
+    let lesson = try #require(try? LessonLoader.load(Repository.lessons.appendingPathComponent("scsi-addressing.md")).get())
+    // Four 32M disks and 16 MB for logs.
+    #expect(SessionSpace.needed(for: lesson.machine) == (4 * 32 + 16) << 20)
+    let folder = URL(fileURLWithPath: "/run/qlearn/s")
+    #expect(throws: SessionSpaceError(path: folder.path, needed: 144 << 20, free: 100 << 20)) {
+      try SessionSpace.require(for: lesson.machine, at: folder, available: { _ in 100 << 20 })
+    }
+    try SessionSpace.require(for: lesson.machine, at: folder, available: { _ in 200 << 20 })
+    let message = SessionSpaceError(path: folder.path, needed: 144 << 20, free: 100 << 20)
+    #expect(message.errorDescription?.contains("/run/qlearn/s") == true)
+    #expect(message.recoverySuggestion?.contains("QLEARN_RUNTIME_DIR") == true)
+  }
+}

@@ -177,6 +177,7 @@ public struct SessionLauncher: Sendable {
     let started = ContinuousClock.now
     directory.remove()
     try Paths.ensureDirectory(directory.url)
+    try SessionSpace.require(for: lesson.machine, at: directory.url)
     try createDisks(lesson.machine, plan: plan)
     let argv = QEMUCommandLine.arguments(for: lesson.machine, plan: plan)
     try JSONEncoder().encode(argv).write(to: directory.argvFile)
