@@ -49,6 +49,8 @@ public enum BootEvent: Sendable, Equatable {
 public struct SessionLauncher: Sendable {
   public var paths: Paths
   public var report: @Sendable (BootEvent) -> Void
+  /// Warm pool (WarmPool.swift): adopt a paused guest, boot into a pool slot, or neither.
+  public var pool: PoolRole = .adopt
 
   public init(paths: Paths, report: @escaping @Sendable (BootEvent) -> Void = { _ in }) {
     self.paths = paths
@@ -60,13 +62,15 @@ public struct SessionLauncher: Sendable {
     public var directory: SessionDirectory
     public var record: SessionRecord
     public var plan: BootPlan
+    /// Taken from the warm pool rather than booted.
+    public var adopted = false
   }
 
   public func start(_ lesson: Lesson, options: LaunchOptions) async throws -> Running {
     let unmet = HostCheck.unmet(lesson)
     guard unmet.isEmpty else { throw LaunchError.hostLacks(lesson: lesson.id, unmet) }
     let networkAllowed = try NetworkConsent(paths: paths).decide(for: lesson, allow: options.allowNetwork)
-    let directory = SessionDirectory.forLesson(lesson.id, paths: paths)
+    let directory = pool.slot ?? SessionDirectory.forLesson(lesson.id, paths: paths)
     switch directory.state() {
     case .running: throw LaunchError.alreadyRunning(lesson: lesson.id)
     case .ended, .stale: directory.remove()
@@ -113,6 +117,9 @@ public struct SessionLauncher: Sendable {
       plan.bootImage = bootImage
       plan.networkAllowed = networkAllowed
       plan.vfioHosts = try VFIOHost.assign(to: lesson.machine, chosen: options.vfioDevices)
+      if let adopted = try await WarmPool(paths: paths, report: report).beforeBoot(
+        lesson, plan: plan, role: pool, target: directory)
+      { return adopted }
       do {
         let timeout = decision.isProbe ? AcceleratorChoice.kvmDeadline : options.effectiveBootTimeout
         return try await boot(lesson, plan: plan, kernel: kernel, directory: directory, timeout: timeout)
