@@ -34,8 +34,8 @@ public struct PoolLimits: Sendable, Equatable {
 /// Guests booted ahead of need and paused, so that `qlearn start` answers in a fraction of a boot.
 ///
 /// Each pooled guest is an ordinary session (a supervisor owns its QEMU) in a slot folder `<runtime>/pool/<slot>/`,
-/// booted by `qlearn pool fill` and then paused with QMP `stop`, so it uses no CPU while it waits. `qlearn start` adopts
-/// one whose ``PoolKey`` matches what it would boot: it renames the slot folder to the lesson's session folder (QEMU's
+/// booted by `qlearn pool fill`, then paused with QMP `stop` and its QEMU stopped (SIGSTOP), so it uses no CPU while it
+/// waits. `qlearn start` adopts one whose ``PoolKey`` matches what it would boot: it renames the slot folder to the lesson's session folder (QEMU's
 /// listening sockets and open files follow the rename; the supervisor follows its folder through its working
 /// directory), resumes it with `cont`, resynchronises the agent and sets the guest clock, and writes a fresh record, so
 /// baselines and progress start as after a fresh boot. A pooled guest of the lesson with another key (an edited lesson
@@ -119,6 +119,11 @@ public struct WarmPool: Sendable {
       let qmp = try await QMPClient.connect(path: running.directory.layout.qmpSocket.path)
       defer { qmp.close() }
       try await qmp.execute("stop")
+      // QMP `stop` alone leaves QEMU 7.2's main loop polling every millisecond in some runs (a timer on a clock that
+      // stopped with the guest: measured 16 ticks in 5 s); a stopped process uses none. Adoption continues it first.
+      if let qemu = (try? slot.readRecord())?.qemuPID {
+        try syscall("kill", "QEMU \(qemu)") { kill(qemu, SIGSTOP) }
+      }
       var ticket = try JSONDecoder.session.decode(PoolTicket.self, from: Data(contentsOf: ticketFile))
       ticket.state = .paused
       ticket.pausedAt = Date()
@@ -237,6 +242,7 @@ public struct WarmPool: Sendable {
   /// `cont`, then the agent (which sat in a paused guest, so a resync first) sets the guest clock to the host's: the
   /// guest's clock stood still while it was paused.
   static func resume(_ session: SessionDirectory) async throws {
+    Self.wake(session)
     let qmp = try await QMPClient.connect(path: session.layout.qmpSocket.path)
     defer { qmp.close() }
     try await qmp.execute("cont")
@@ -246,7 +252,12 @@ public struct WarmPool: Sendable {
     try await agent.execute("guest-set-time", arguments: ["time": .number(nanoseconds)], timeout: .seconds(5))
   }
 
-  public static func age(_ date: Date?) -> String {
+  /// SIGCONT to a pooled guest's QEMU (stopped with SIGSTOP while it waits).
+  static func wake(_ session: SessionDirectory) {
+    if let qemu = (try? session.readRecord())?.qemuPID, Spawn.isAlive(qemu) { kill(qemu, SIGCONT) }
+  }
+
+    public static func age(_ date: Date?) -> String {
     guard let date else { return "a moment" }
     let seconds = Int(-date.timeIntervalSinceNow)
     return seconds < 120 ? "\(seconds) s" : "\(seconds / 60) min"
@@ -266,6 +277,7 @@ public struct WarmPool: Sendable {
   }
 
   func discard(_ slot: PoolSlot) async {
+    Self.wake(slot.directory)  // a stopped QEMU would take its supervisor's SIGTERM only after the grace period
     try? await SessionResolver.stop(slot.directory)
     try? FileManager.default.removeItem(at: slot.ticketFile)
   }
@@ -273,6 +285,7 @@ public struct WarmPool: Sendable {
   /// ``discard(_:)`` for synchronous callers (under the lock): SIGTERM to the supervisor, which removes the folder.
   func discardNow(_ slot: PoolSlot) {
     if case .running(let record) = slot.directory.state() {
+      Self.wake(slot.directory)
       kill(record.supervisorPID, SIGTERM)
     } else {
       slot.directory.remove()
