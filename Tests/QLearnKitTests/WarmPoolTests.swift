@@ -29,11 +29,14 @@ import Testing
     var other = plan(original, session: "/run/pool/good-lesson.1234")
     other.kernelArguments.append("lpj=1")
     #expect(key != PoolKey(lesson: original, plan: other))
+    #expect(PoolKey(lesson: original, plan: other).changes(from: key) == ["QEMU command line"])
 
     // An edit anywhere in the file (here only the prose) makes it another lesson for the pool.
     try (String(contentsOf: file, encoding: .utf8) + "\nMore text.\n").write(to: file, atomically: true, encoding: .utf8)
     let edited = try lesson(in: folder)
-    #expect(key != PoolKey(lesson: edited, plan: plan(edited, session: "/run/pool/good-lesson.1234")))
+    let editedKey = PoolKey(lesson: edited, plan: plan(edited, session: "/run/pool/good-lesson.1234"))
+    #expect(key != editedKey)
+    #expect(editedKey.changes(from: key) == ["lesson file"])
   }
 
   @Test func aBudgetIsASizeOrAShareOfAvailableMemory() throws {
@@ -170,7 +173,7 @@ import Testing
       .write(to: file, atomically: true, encoding: .utf8)
     let start = try q.run(["start", "good-lesson", "--detach", "--accel", "tcg"] + lessons)
     #expect(start.status == 0, "\(start.stderrText)")
-    #expect(start.stderrText.contains("discarded a pooled VM of good-lesson"))
+    #expect(start.stderrText.contains("discarded a pooled VM of good-lesson: its lesson file changed since it was booted"))
     #expect(!start.stderrText.contains("adopted"))
     #expect(q.pool.slots().isEmpty)
     #expect(!Spawn.isAlive(pooled), "the discarded guest's QEMU is stopped")

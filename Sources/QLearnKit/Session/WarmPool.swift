@@ -132,7 +132,7 @@ public struct WarmPool: Sendable {
       try JSONEncoder.session.encode(ticket).write(to: ticketFile, options: .atomic)
       return PoolSlot(name: name, ticket: ticket, directory: slot, ticketFile: ticketFile)
     } catch {
-      await discard(PoolSlot(name: name, ticket: PoolTicket(lesson: lesson.id, key: PoolKey(digest: ""), fillerPID: 0, estimatedBytes: 0), directory: slot, ticketFile: ticketFile))
+      await discard(PoolSlot(name: name, ticket: PoolTicket(lesson: lesson.id, key: PoolKey(parts: [:]), fillerPID: 0, estimatedBytes: 0), directory: slot, ticketFile: ticketFile))
       throw error
     }
   }
@@ -164,7 +164,7 @@ public struct WarmPool: Sendable {
         if !other.isAlive {
           discardNow(other)
         } else if other.ticket.lesson == lesson.id, other.ticket.key != key, other.ticket.state == .paused {
-          report(.note("discarded a pooled VM of \(lesson.id): the lesson file, kernel, initramfs or options changed"))
+          report(.note(Self.discardNote(lesson.id, other.ticket.key.changes(from: key))))
           discardNow(other)
         } else {
           current.append(other)
@@ -198,7 +198,7 @@ public struct WarmPool: Sendable {
   func adopt(_ lesson: Lesson, key: PoolKey, plan: BootPlan, into target: SessionDirectory) async -> SessionLauncher.Running? {
     for slot in slots() where slot.ticket.lesson == lesson.id && slot.ticket.state == .paused {
       guard slot.ticket.key == key else {
-        report(.note("discarded a pooled VM of \(lesson.id): the lesson file, kernel, initramfs or options changed"))
+        report(.note(Self.discardNote(lesson.id, slot.ticket.key.changes(from: key))))
         await discard(slot)
         continue
       }
@@ -252,7 +252,11 @@ public struct WarmPool: Sendable {
     try await agent.execute("guest-set-time", arguments: ["time": .number(nanoseconds)], timeout: .seconds(5))
   }
 
-  /// SIGCONT to a pooled guest's QEMU (stopped with SIGSTOP while it waits).
+  static func discardNote(_ lesson: String, _ changes: [String]) -> String {
+    "discarded a pooled VM of \(lesson): its \(changes.joined(separator: ", ")) changed since it was booted"
+  }
+
+    /// SIGCONT to a pooled guest's QEMU (stopped with SIGSTOP while it waits).
   static func wake(_ session: SessionDirectory) {
     if let qemu = (try? session.readRecord())?.qemuPID, Spawn.isAlive(qemu) { kill(qemu, SIGCONT) }
   }
