@@ -200,6 +200,34 @@ import Testing
     #expect(q.pool.slots().count == 1)
   }
 
+  @Test func finishingALessonFillsThePoolWithTheNextLessonInCourseOrder() async throws {
+    let q = try PoolCLI()
+    defer { q.cleanUp() }
+    let folder = q.cli.home.appendingPathComponent("lessons")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let text = try String(
+      contentsOf: Repository.root.appendingPathComponent("Tests/QLearnKitTests/Fixtures/lessons/good/good-lesson.md"),
+      encoding: .utf8)
+    try text.write(to: folder.appendingPathComponent("good-lesson.md"), atomically: true, encoding: .utf8)
+    try text.replacingOccurrences(of: "id: good-lesson", with: "id: next-lesson")
+      .write(to: folder.appendingPathComponent("next-lesson.md"), atomically: true, encoding: .utf8)
+    try "good-lesson\nnext-lesson\n".write(to: folder.appendingPathComponent("ORDER"), atomically: true, encoding: .utf8)
+    let lessons = ["--lessons", folder.path]
+    #expect(try q.run(["start", "good-lesson", "--detach", "--accel", "tcg"] + lessons).status == 0)
+    #expect(try q.run(["answer", "5", "--lesson", "good-lesson"] + lessons).status == 0)
+    #expect(q.pool.slots().isEmpty, "nothing is pooled before the lesson is finished")
+    let check = try q.run(["check", "--lesson", "good-lesson"] + lessons)
+    #expect(check.stdoutText.contains("you have finished 'good-lesson'"), "\(check.stdoutText)\(check.stderrText)")
+    let deadline = ContinuousClock.now + .seconds(120)
+    while ContinuousClock.now < deadline,
+      !q.pool.slots().contains(where: { $0.ticket.lesson == "next-lesson" && $0.ticket.state == .paused })
+    {
+      try await Task.sleep(for: .milliseconds(500))
+    }
+    #expect(q.pool.slots().map(\.ticket.lesson) == ["next-lesson"])
+    #expect(q.pool.slots().first?.ticket.state == .paused)
+  }
+
   @Test func anIdlePooledGuestUsesNoCPU() async throws {
     let q = try PoolCLI()
     defer { q.cleanUp() }

@@ -70,6 +70,7 @@ enum GradingOutput {
         printStep(next, in: lesson, prefix: "Next, step")
       } else {
         print("That was the last step: you have finished '\(lesson.id)'. `qlearn progress \(lesson.id)` shows how it went.")
+        PoolRefill.nextLesson(after: lesson)  // warm pool: the next lesson boots while this one is read
       }
       return true
     }

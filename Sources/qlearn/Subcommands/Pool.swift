@@ -131,4 +131,15 @@ enum PoolRefill {
     }
     _ = try? Spawn.run(argv, newSession: true)
   }
+
+  /// After the last step of `lesson`: the next lesson in course order boots while the learner reads it. The lesson's own
+  /// folder comes first, so a lesson from `--lessons` finds its course.
+  static func nextLesson(after lesson: Lesson) {
+    let folder = URL(fileURLWithPath: lesson.file).deletingLastPathComponent()
+    let lessons = Course(paths: [folder] + Course.defaultDirectories()).lessons
+    guard let index = lessons.firstIndex(where: { $0.id == lesson.id }), index + 1 < lessons.count,
+      WarmPool.configuredSize() > 0, let executable = try? WarmPool.executable()
+    else { return }
+    _ = try? Spawn.run([executable, "pool", "fill", "--quiet", "--lessons", folder.path, lessons[index + 1].id], newSession: true)
+  }
 }
