@@ -8,8 +8,9 @@ extension QLearn {
       abstract: "The warm pool: lesson VMs booted ahead and paused, so `qlearn start` does not wait for a boot.",
       discussion: """
         A pooled VM is booted, then paused (it uses no CPU, only memory) until `qlearn start` of its lesson adopts \
-        it, resumes it and sets its clock; the pool then boots a replacement in the background. `qlearn show` fills \
-        the pool for the lesson being read. A pooled VM is only adopted by a start that would boot exactly the same \
+        it, resumes it and sets its clock; the pool then boots a replacement in the background. `qlearn show` on a \
+        terminal fills the pool for the lesson being read, and finishing a lesson's last step for the next lesson in \
+        course order. A pooled VM is only adopted by a start that would boot exactly the same \
         machine: one whose lesson file, kernel, initramfs or options changed is discarded.
 
         Its size: \(WarmPool.sizeVariable) VMs per lesson (default 1; 0 turns the pool off). Its memory: at most \
