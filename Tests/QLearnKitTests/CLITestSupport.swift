@@ -16,6 +16,7 @@ struct QLearnCLI {
     environment["QLEARN_CACHE_DIR"] = Paths.standard().cache.path
     environment["QLEARN_RUNTIME_DIR"] = home.appendingPathComponent("run").path
     environment.removeValue(forKey: "NO_COLOR")
+    environment["QLEARN_POOL_SIZE"] = "0"  // no background warm-pool boots left behind by `show` or `start`
     return environment
   }
 

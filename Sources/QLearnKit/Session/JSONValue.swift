@@ -163,7 +163,7 @@ extension JSONValue: CustomStringConvertible {
 
   private static func format(_ value: Double) -> String {
     guard value.isFinite else { return "null" }  // JSON has no NaN or infinity
-    if value == value.rounded(.towardZero), abs(value) < 9.007_199_254_740_992e15 {
+    if value == value.rounded(.towardZero), abs(value) < 0x1p63 {  // e.g. guest-set-time's nanoseconds
       return String(Int64(value))
     }
     return "\(value)"

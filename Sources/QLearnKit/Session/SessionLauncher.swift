@@ -49,6 +49,8 @@ public enum BootEvent: Sendable, Equatable {
 public struct SessionLauncher: Sendable {
   public var paths: Paths
   public var report: @Sendable (BootEvent) -> Void
+  /// Warm pool (WarmPool.swift): adopt a paused guest, boot into a pool slot, or neither.
+  public var pool: PoolRole = .adopt
 
   public init(paths: Paths, report: @escaping @Sendable (BootEvent) -> Void = { _ in }) {
     self.paths = paths
@@ -60,6 +62,8 @@ public struct SessionLauncher: Sendable {
     public var directory: SessionDirectory
     public var record: SessionRecord
     public var plan: BootPlan
+    /// Taken from the warm pool rather than booted.
+    public var adopted = false
   }
 
   public func start(_ lesson: Lesson, options: LaunchOptions) async throws -> Running {
@@ -67,9 +71,10 @@ public struct SessionLauncher: Sendable {
     guard unmet.isEmpty else { throw LaunchError.hostLacks(lesson: lesson.id, unmet) }
     let networkAllowed = try NetworkConsent(paths: paths).decide(for: lesson, allow: options.allowNetwork)
     try HostMemory.current()?.check(lesson)
-    let directory = SessionDirectory.forLesson(lesson.id, paths: paths)
-    // Held until this start returns: a second start of the lesson meanwhile is refused, not raced.
-    let startLock = try SessionStartLock(lesson: lesson.id, paths: paths)
+    let directory = pool.slot ?? SessionDirectory.forLesson(lesson.id, paths: paths)
+    // Held until this start returns: a second start of the lesson meanwhile is refused, not raced. A pool fill boots
+    // into a slot of its own and takes no lesson lock, so a learner's start is never refused because of one.
+    let startLock = pool.slot == nil ? try SessionStartLock(lesson: lesson.id, paths: paths) : nil
     defer { withExtendedLifetime(startLock) {} }
     switch directory.state() {
     case .running: throw LaunchError.alreadyRunning(lesson: lesson.id)
@@ -117,6 +122,9 @@ public struct SessionLauncher: Sendable {
       plan.bootImage = bootImage
       plan.networkAllowed = networkAllowed
       plan.vfioHosts = try VFIOHost.assign(to: lesson.machine, chosen: options.vfioDevices)
+      if let adopted = try await WarmPool(paths: paths, report: report).beforeBoot(
+        lesson, plan: plan, role: pool, target: directory)
+      { return adopted }
       do {
         let timeout = decision.isProbe ? AcceleratorChoice.kvmDeadline : options.effectiveBootTimeout
         return try await boot(lesson, plan: plan, kernel: kernel, directory: directory, timeout: timeout)

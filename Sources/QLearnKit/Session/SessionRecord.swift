@@ -87,7 +87,7 @@ public struct SessionDirectory: Sendable, Equatable {
       let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline")
     else { return false }
     let words = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-    return words.contains("_supervise") && words.contains(session.url.path)
+    return words.contains("_supervise") && (words.contains(session.url.path) || session.isWorkingFolder(of: pid))
   }
 
   /// The last lines QEMU printed on its own stderr/stdout, for error reports.

@@ -24,6 +24,7 @@ public enum Supervisor {
     pthread_sigmask(SIG_BLOCK, &handled, nil)
 
     let argv = try JSONDecoder().decode([String].self, from: Data(contentsOf: session.argvFile))
+    session.enter()  // the warm pool may move the folder; the working directory follows it
     guard let qemu = argv.first, let setpriv = Command.which("setpriv")?.path else {
       throw SupervisorError.cannotStart("setpriv (util-linux) or the QEMU command line is missing")
     }
@@ -50,10 +51,11 @@ public enum Supervisor {
       stop(pid)
     }
     let exit = (try? Spawn.wait(pid)) ?? .exited(-1)
+    let folder = session.followingMoves()
     if state.shouldRemove {
-      session.remove()
+      folder.remove()
     } else {
-      try? "QEMU \(exit)\n".write(to: session.exitFile, atomically: true, encoding: .utf8)
+      try? "QEMU \(exit)\n".write(to: folder.exitFile, atomically: true, encoding: .utf8)
     }
     Foundation.exit(0)
   }

@@ -80,9 +80,12 @@ public struct Command: Sendable {
     }
     errThread.start()
     if let input, let inPipe {
+      // A program may exit before reading all its input (a QEMU that refuses its options does): its status says so,
+      // and the write must end with EPIPE, not kill qlearn with SIGPIPE or trap in FileHandle's non-throwing write.
+      Command.ignoreBrokenPipes
       let writer = inPipe.fileHandleForWriting
       Thread {
-        writer.write(input)
+        try? writer.write(contentsOf: input)
         try? writer.close()
       }.start()
     }
@@ -91,6 +94,9 @@ public struct Command: Sendable {
     process.waitUntilExit()
     return Output(status: process.terminationStatus, stdout: out, stderr: errBox.data)
   }
+
+  /// Ignores SIGPIPE for the rest of the process, once: qlearn reports a closed pipe as the error it is.
+  private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
 
   /// Runs the program and returns its standard output, throwing ``CommandError/failed(command:status:stderr:)`` when
   /// it exits non-zero.

@@ -76,6 +76,7 @@ enum GradingOutput {
         printStep(next, in: lesson, prefix: "Next, step")
       } else {
         print(congratulation(lesson))
+        PoolRefill.nextLesson(after: lesson)  // warm pool: the next lesson boots while this one is read
       }
       return true
     }

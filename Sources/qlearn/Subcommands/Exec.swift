@@ -52,8 +52,8 @@ extension QLearn {
         _ = try SessionResolver.running(directory)
         throw error
       }
-      FileHandle.standardOutput.write(result.stdout)
-      FileHandle.standardError.write(result.stderr)
+      try? FileHandle.standardOutput.write(contentsOf: result.stdout)
+      try? FileHandle.standardError.write(contentsOf: result.stderr)
       if result.exitCode != 0 { throw ExitCode(Int32(truncatingIfNeeded: result.exitCode)) }
     }
   }

@@ -40,7 +40,7 @@ extension QLearn {
           "The VM of '\(directory.lesson)' has no log '\(name)'. Its logs: \((["console"] + logs.sorted()).joined(separator: ", ")).")
       }
       if raw {
-        FileHandle.standardOutput.write(data)
+        try? FileHandle.standardOutput.write(contentsOf: data)
         return
       }
       // Guest and firmware output: shown as text, never as raw terminal control sequences.

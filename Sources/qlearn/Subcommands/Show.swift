@@ -27,6 +27,7 @@ extension QLearn {
 
     func run() async throws {
       let lesson = try course.lesson(self.lesson, in: course.course())
+      if Terminal.isTerminal(1) { PoolRefill.start([lesson.id], course: course) }  // warm pool: boot it while it is read
       let style = TerminalStyle.detect()
       let renderer = MarkdownRenderer(style: style)
       let text: String

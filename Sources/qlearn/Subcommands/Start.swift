@@ -44,6 +44,7 @@ extension QLearn {
       let display = BootDisplay(lesson: lesson.id)
       let launcher = SessionLauncher(paths: course.paths, report: { display.show($0) })
       let running = try await launcher.start(lesson, options: try boot.launchOptions())
+      if running.adopted, WarmPool.refillsAfterAdoption() { PoolRefill.start([lesson.id], boot: boot, course: course) }
       await warnAboutGuestRequirements(running.directory)
       if !fresh { try await resume(running.directory) }
       if detach {

@@ -24,6 +24,7 @@ extension QLearn {
           session.remove()
         }
       }
+      rows += WarmPool(paths: course.paths).slots().filter(\.isAlive).map { [$0.ticket.lesson, "(pooled, \($0.ticket.state.rawValue))", $0.ticket.accelerator ?? "-", $0.ticket.kernel ?? "-", "-"] }
       print(rows.count == 1 ? "No lesson VM is running. `qlearn start <lesson>` boots one." : Table.render(rows))
     }
   }
