@@ -134,6 +134,7 @@ struct LessonAPI {
 
   /// Watch mode, as on the console: grades the current step without recording anything.
   func watch() async throws -> Watch {
+    guard web.runningRecord(lesson) != nil else { return Watch(step: nil, passed: false) }
     let session = try web.grading(lesson, record: false)
     defer { Task { await session.live.close() } }
     guard let step = try await session.currentStep() else { return Watch(step: nil, passed: false) }

@@ -65,10 +65,10 @@ enum Pages {
       """
       <main class="lesson">
       <div class="left">
+        <details class="machine-section" open><summary>The machine <span class="muted">(declared in the lesson; qlearn
+        writes the QEMU command line from it)</span></summary>
+        <div class="machine-scroll">\(MachineDiagram.svg(lesson.machine))</div></details>
         <article class="prose">\(HTMLRenderer.render(lesson.body))</article>
-        <section class="machine-section"><h2>The machine</h2>
-        <p class="muted">Declared in the lesson; qlearn writes the QEMU command line from it.</p>
-        <div class="machine-scroll">\(MachineDiagram.svg(lesson.machine))</div></section>
       </div>
       <div class="right">
         <section class="vm">

@@ -52,12 +52,15 @@ enum StaticAssets {
     .monitor pre { height: 320px; overflow: auto; background: #0d1117; color: #c9d1d9; font: 13px/1.35 var(--mono); padding: 8px; margin: 0; }
     .prompt { font-family: var(--mono); }
     [hidden] { display: none !important; }
-    .machine-scroll { overflow-x: auto; }
+    .machine-scroll { overflow-x: auto; padding: 6px 0 0; }
+    .machine-section { margin: 14px 0 4px; padding: 8px 12px; background: #f6f8fa; border: 1px solid var(--line); border-radius: 6px; }
+    .machine-section summary { cursor: pointer; font-weight: 600; }
     svg.machine text { font: 12px var(--mono); fill: #1d2327; }
     svg.machine text.detail { fill: #667; }
     svg.machine .edge { fill: none; stroke: #9aa4ae; stroke-width: 1.2; }
     svg.machine rect { stroke-width: 1; }
     svg.machine .machine rect { fill: #24292f; stroke: #24292f; } svg.machine .machine text { fill: #fff; }
+    svg.machine .machine text.detail { fill: #667; }
     svg.machine .cpu rect { fill: #eaeef2; stroke: #9aa4ae; }
     svg.machine .bus rect { fill: #ddf4ff; stroke: #54aeff; }
     svg.machine .bridge rect { fill: #fbefff; stroke: #c297ff; }
@@ -149,7 +152,7 @@ enum StaticAssets {
         await refresh();
       }
 
-      $('start').addEventListener('click', () => action($('start'), 'start'));
+      $('start').addEventListener('click', () => action($('start'), 'start', null, () => showResult([])));
       $('stop').addEventListener('click', () => action($('stop'), 'stop', null, (d) => { disconnectConsole(); message(d.message); }));
       $('hint').addEventListener('click', () => action($('hint'), 'hint'));
       $('next').addEventListener('click', () => action($('next'), 'next'));
@@ -170,6 +173,7 @@ enum StaticAssets {
           if (r.finished) nodes.push(line('next', 'That was the last step: you have finished this lesson.'));
           showResult(nodes);
           $('watch').hidden = true;
+          if (r.passed) $('answer').value = '';
         });
       });
 
@@ -179,6 +183,7 @@ enum StaticAssets {
         if (!term) {
           term = new Terminal({ cursorBlink: true, fontSize: 13, scrollback: 2000 });
           term.open($('terminal'));
+          window.qlearnTerminal = term;  // for the browser test, which reads the screen through it
           term.on('data', (data) => { if (socket && socket.readyState === 1) socket.send(new TextEncoder().encode(data)); });
           window.addEventListener('resize', fit);
         }
