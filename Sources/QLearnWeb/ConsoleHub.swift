@@ -3,8 +3,8 @@ import QLearnKit
 import Synchronization
 
 /// One guest console shared by every page that shows it: a single connection to the session's console socket (the
-/// one `qlearn attach` uses), opened when the first page attaches and closed when the last one leaves, so that the
-/// console is free for `qlearn attach` again as soon as no page shows it.
+/// one `qlearn attach` uses), opened when the first page attaches and closed when the last page and the last
+/// `qlearn attach` sharing it (through ``SharedConsole``) have left, so that QEMU's console is free again after.
 ///
 /// Output goes to every attached page, and the last ``scrollbackLimit`` bytes to a page that attaches later, so a
 /// second tab starts with the screen the first one sees.
@@ -17,20 +17,40 @@ final class ConsoleHub: Sendable {
     var subscribers: [UInt64: AsyncStream<[UInt8]>.Continuation] = [:]
     var nextID: UInt64 = 0
     var scrollback: [UInt8] = []
+    /// `qlearn attach` sessions sharing the console through ``SharedConsole``; the connection stays while any is.
+    var sharedClients = 0
   }
 
   private let state = Mutex(State())
   /// Writes to QEMU, in order, off Swift's cooperative threads (a guest that stops reading must not stall the server).
   private let writer = DispatchQueue(label: "qlearn.console.writer")
 
-  init(path: String) { self.path = path }
+  let sharedPath: String
+
+  init(path: String, sharedPath: String) {
+    self.path = path
+    self.sharedPath = sharedPath
+  }
 
   /// Attaches a page: its id and the stream of guest output (scrollback first). Connects to the console if needed.
   func attach() async throws -> (id: UInt64, output: AsyncStream<[UInt8]>) {
-    let needsSocket = state.withLock { $0.socket == nil }
-    if needsSocket {
+    // Registered first, so that the reader never sees the console without its first page and closes it.
+    let (stream, continuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingNewest(4096))
+    let id = state.withLock { state -> UInt64 in
+      state.nextID += 1
+      state.subscribers[state.nextID] = continuation
+      if !state.scrollback.isEmpty { continuation.yield(state.scrollback) }
+      return state.nextID
+    }
+    if state.withLock({ $0.socket == nil }) {
       let path = self.path
-      let socket = try await offload { try UnixSocket.connect(path: path, timeout: .seconds(5)) }
+      let socket: UnixSocket
+      do {
+        socket = try await offload { try UnixSocket.connect(path: path, timeout: .seconds(5)) }
+      } catch {
+        detach(id)
+        throw error
+      }
       let kept = state.withLock { state -> Bool in
         guard state.socket == nil else { return false }
         state.socket = socket
@@ -44,13 +64,6 @@ final class ConsoleHub: Sendable {
         socket.close()
       }
     }
-    let (stream, continuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingNewest(4096))
-    let id = state.withLock { state -> UInt64 in
-      state.nextID += 1
-      state.subscribers[state.nextID] = continuation
-      if !state.scrollback.isEmpty { continuation.yield(state.scrollback) }
-      return state.nextID
-    }
     return (id, stream)
   }
 
@@ -59,7 +72,7 @@ final class ConsoleHub: Sendable {
     let closing = state.withLock { state -> UnixSocket? in
       state.subscribers[id]?.finish()
       state.subscribers[id] = nil
-      guard state.subscribers.isEmpty, let socket = state.socket else { return nil }
+      guard state.subscribers.isEmpty, state.sharedClients == 0, let socket = state.socket else { return nil }
       state.socket = nil
       state.scrollback = []
       return socket
@@ -76,15 +89,61 @@ final class ConsoleHub: Sendable {
   var attachedCount: Int { state.withLock { $0.subscribers.count } }
 
   private func startReader(_ socket: UnixSocket) {
+    let listener = try? SharedConsoleListener(path: sharedPath)
     let thread = Thread { [self] in
-      defer { socket.close() }
+      var clients: [UnixSocket] = []
+      defer {
+        listener?.close()
+        for client in clients { client.close() }
+        socket.close()
+      }
       while true {
-        guard (try? socket.waitReadable(until: .now + .seconds(1))) != nil else { break }
-        let stillOurs = state.withLock { $0.socket === socket }
-        guard stillOurs else { break }
-        guard let result = try? socket.readAvailable() else { continue }
-        if result.isEmpty { break }  // QEMU closed the console: the VM is gone.
-        broadcast(result)
+        var fds = [pollfd(fd: socket.fileDescriptor, events: Int16(POLLIN), revents: 0)]
+        if let listener { fds.append(pollfd(fd: listener.fileDescriptor, events: Int16(POLLIN), revents: 0)) }
+        for client in clients { fds.append(pollfd(fd: client.fileDescriptor, events: Int16(POLLIN), revents: 0)) }
+        let count = fds.count
+        guard (try? syscall("poll", path, { poll(&fds, nfds_t(count), 1000) })) != nil else { break }
+        guard state.withLock({ $0.socket === socket }) else { return }  // the last page left: detach closed it
+        if fds[0].revents != 0, let output = try? socket.readAvailable() {
+          if output.isEmpty { break }  // QEMU closed the console: the VM is gone.
+          broadcast(output)
+          clients.removeAll { client in
+            do {
+              try client.writeAll(output, until: .now + .seconds(1))
+              return false
+            } catch {
+              client.close()
+              return true
+            }
+          }
+        }
+        let polled = clients  // the clients `fds` describes; ones accepted now are polled next time
+        if let listener, fds[1].revents != 0 {
+          while clients.count < 16, let client = listener.accept() { clients.append(client) }
+        }
+        let offset = listener == nil ? 1 : 2
+        var gone: [Int32] = []
+        for (index, client) in polled.enumerated() where fds[offset + index].revents != 0 {
+          switch try? client.readAvailable() {
+          case .some(let bytes) where bytes.isEmpty:
+            gone.append(client.fileDescriptor)
+          case .some(let bytes):
+            send(bytes)
+          case .none:
+            if fds[offset + index].revents & Int16(POLLHUP | POLLERR) != 0 { gone.append(client.fileDescriptor) }
+          }
+        }
+        for client in clients where gone.contains(client.fileDescriptor) { client.close() }
+        clients.removeAll { gone.contains($0.fileDescriptor) }
+        let remaining = clients.count
+        let closing = state.withLock { state -> Bool in
+          state.sharedClients = remaining
+          guard state.subscribers.isEmpty, remaining == 0, state.socket === socket else { return false }
+          state.socket = nil
+          state.scrollback = []
+          return true
+        }
+        if closing { return }
       }
       finishAll(socket)
     }
@@ -122,7 +181,7 @@ final class ConsoleHubs: Sendable {
     let path = directory.layout.consoleSocket.path
     return hubs.withLock { hubs in
       if let hub = hubs[path] { return hub }
-      let hub = ConsoleHub(path: path)
+      let hub = ConsoleHub(path: path, sharedPath: SharedConsole.path(for: directory))
       hubs[path] = hub
       return hub
     }

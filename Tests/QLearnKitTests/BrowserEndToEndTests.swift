@@ -64,15 +64,24 @@ import Testing
   }
 
   /// Runs a program with standard output and error together, killing it after `limit`.
-  static func run(_ program: String, _ arguments: [String], limit: Duration) throws -> (status: Int32, output: Data) {
+  static func run(
+    _ program: String, _ arguments: [String], limit: Duration, input: Data? = nil, environment: [String: String]? = nil
+  ) throws -> (status: Int32, output: Data) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [program] + arguments
     process.currentDirectoryURL = Repository.root
+    if let environment { process.environment = environment }
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = pipe
+    let stdin = Pipe()
+    process.standardInput = input == nil ? FileHandle.nullDevice : stdin
     try process.run()
+    if let input {
+      stdin.fileHandleForWriting.write(input)
+      try? stdin.fileHandleForWriting.close()
+    }
     let killer = Thread {
       let end = Date().addingTimeInterval(Double(limit.components.seconds))
       while process.isRunning && Date() < end { Thread.sleep(forTimeInterval: 0.2) }
