@@ -114,6 +114,13 @@ def run(driver, url, screenshot):
     driver.save_screenshot(screenshot)
     say("screenshot:", screenshot)
 
+    # The monitor tab: a human monitor command over QMP, as `qlearn monitor`.
+    driver.find_element(By.ID, "tab-monitor").click()
+    monitor = driver.find_element(By.ID, "monitor-input")
+    monitor.send_keys("info status\n")
+    wait_for(driver, 30, "the monitor's answer", lambda d: "VM status: running" in text(d, "monitor-output"))
+    say("monitor:", json.dumps(text(driver, "monitor-output")))
+
     driver.find_element(By.ID, "stop").click()
     wait_for(driver, 60, "the VM to stop", lambda d: "not running" in text(d, "vm-status"))
     print("PASSED", flush=True)
