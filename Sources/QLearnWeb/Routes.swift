@@ -13,7 +13,7 @@ struct Routes {
   func add(to router: Router<Context>) {
     let xterm = Cached { try XtermBundle.build() }
     router.get("/") { _, _ in try html(Pages.course(web)) }
-    router.get("/lesson/:id") { _, context in try html(Pages.lesson(try lesson(context))) }
+    router.get("/lesson/:id") { _, context in html(Pages.lesson(try lesson(context))) }
     router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
     router.get("/static/app.js") { _, _ in file(StaticAssets.script, type: "text/javascript; charset=utf-8") }
     router.get("/static/app.css") { _, _ in file(StaticAssets.style, type: "text/css; charset=utf-8") }

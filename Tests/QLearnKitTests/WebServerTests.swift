@@ -149,7 +149,7 @@ final class TestServer: Sendable {
   static func tagProblems(_ html: String) -> [String] {
     let own: Set<String> = [
       "html", "head", "meta", "title", "link", "script", "body", "header", "a", "span", "main", "div", "article",
-      "section", "h1", "h2", "h3", "h4", "p", "ol", "ul", "li", "button", "pre", "input", "svg", "path", "g", "rect",
+      "section", "details", "summary", "h1", "h2", "h3", "h4", "p", "ol", "ul", "li", "button", "pre", "input", "svg", "path", "g", "rect",
       "text", "code", "em", "strong", "blockquote", "hr", "br", "table", "thead", "tbody", "tr", "th", "td", "progress",
       "img",
     ]
