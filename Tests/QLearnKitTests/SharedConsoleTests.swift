@@ -25,6 +25,16 @@ import Testing
     }
     let url = try #require(try BrowserEndToEndTests.servedURL(from: output.fileHandleForReading))
 
+    // One state with the command line: the VM `qlearn start` booted is running in the page's eyes.
+    let token = try #require(url.split(separator: "=").last.map(String.init))
+    let base = try #require(url.components(separatedBy: "/?").first)
+    let state = try Command(
+      "curl", ["-s", "--max-time", "20", "-H", "Cookie: qlearn_token=\(token)", base + "/api/lesson/nvme-queues/state"]
+    ).output()
+    let stateText = String(decoding: state.stdout, as: UTF8.self)
+    #expect(stateText.contains("\"running\":true"), "\(stateText)")
+    #expect(stateText.contains("\"accelerator\":\"tcg\""), "\(stateText)")
+
     // A page's console: the WebSocket, listening for 15 s (Python's standard library, as a browser would).
     let script = Repository.root.appendingPathComponent("Tests/Browser/console_ws.py").path
     let page = Task.detached { try BrowserEndToEndTests.run("python3", [script, url, "nvme-queues", "15"], limit: .seconds(60)) }
