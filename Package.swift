@@ -9,7 +9,9 @@ let package = Package(
     .library(name: "QLearnKit", targets: ["QLearnKit"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.0.0"),
   ],
   targets: [
     .systemLibrary(
@@ -21,15 +23,23 @@ let package = Package(
     .target(
       name: "QLearnKit",
       dependencies: ["CYAML", "CCmark", "CSQLite"]),
+    .target(
+      name: "QLearnWeb",
+      dependencies: [
+        "QLearnKit",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+      ]),
     .executableTarget(
       name: "qlearn",
       dependencies: [
         "QLearnKit",
+        "QLearnWeb",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(
       name: "QLearnKitTests",
-      dependencies: ["QLearnKit"],
+      dependencies: ["QLearnKit", "QLearnWeb"],
       resources: [.copy("Fixtures")]),
   ],
   swiftLanguageModes: [.v6]

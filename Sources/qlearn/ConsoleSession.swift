@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QLearnKit
+import QLearnWeb
 
 /// The learner's terminal on a session: the guest console, with Ctrl-] commands to detach or open the monitor.
 struct ConsoleSession {
@@ -12,7 +13,9 @@ struct ConsoleSession {
     printError("Connected to the console of \(directory.lesson). Ctrl-] d detaches, Ctrl-] m opens the QEMU monitor, Ctrl-] ? helps.")
     while true {
       _ = try SessionResolver.running(directory)
-      let socket = try UnixSocket.connect(path: directory.layout.consoleSocket.path, timeout: .seconds(5))
+      // While `qlearn serve` shows this console in a page it holds QEMU's one console connection, and shares it.
+      let shared = SharedConsole.connect(directory)
+      let socket = try shared ?? UnixSocket.connect(path: directory.layout.consoleSocket.path, timeout: .seconds(5))
       // A fresh line makes the shell print its prompt, so the learner is not left before a blank screen.
       try? socket.writeAll(Array("\n".utf8), until: .now + .seconds(1))
       // Watch mode: while the learner works on the console, the current step is re-graded in the background.
@@ -41,6 +44,8 @@ struct ConsoleSession {
         }
         printError("Back to the console.")
       case .guestClosed:
+        // The server that shared the console stopped; the VM itself may well be running: attach to it directly.
+        if shared != nil, (try? SessionResolver.running(directory)) != nil { continue }
         throw await SessionResolver.gone(directory, reason: "the console closed")
       case .inputClosed:
         return

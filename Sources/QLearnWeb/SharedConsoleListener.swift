@@ -1,0 +1,71 @@
+import Foundation
+import QLearnKit
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// While pages show a guest console, `qlearn serve` holds QEMU's only console connection; this socket in the session
+/// folder lets `qlearn attach` share it at the same time (QEMU's socket serves one client at once, and a second one
+/// would wait, silent, until the first left). `qlearn attach` tries it first and falls back to QEMU's own socket.
+public enum SharedConsole {
+  public static func path(for directory: SessionDirectory) -> String {
+    directory.url.appendingPathComponent("console-shared.sock").path
+  }
+
+  /// A connection to the shared console if `qlearn serve` offers one for this session now, else nil.
+  public static func connect(_ directory: SessionDirectory) -> UnixSocket? {
+    let path = path(for: directory)
+    guard FileManager.default.fileExists(atPath: path) else { return nil }
+    return try? UnixSocket.connect(path: path, timeout: .milliseconds(200))
+  }
+}
+
+/// The listening end of ``SharedConsole``: a non-blocking unix socket, private to the user.
+final class SharedConsoleListener: @unchecked Sendable {
+  let path: String
+  let fileDescriptor: Int32
+
+  init(path: String) throws {
+    unlink(path)
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    let bytes = Array(path.utf8)
+    guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+      throw SystemError(call: "bind", subject: path, errno: ENAMETOOLONG)
+    }
+    withUnsafeMutableBytes(of: &address.sun_path) { raw in
+      raw.copyBytes(from: bytes)
+      raw[bytes.count] = 0
+    }
+    let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
+    let fd = try syscall("socket", path) { socket(AF_UNIX, type, 0) }
+    do {
+      try syscall("bind", path) {
+        withUnsafePointer(to: &address) {
+          $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+      }
+      try syscall("chmod", path) { chmod(path, 0o600) }
+      try syscall("listen", path) { listen(fd, 8) }
+    } catch {
+      _ = Glibc.close(fd)
+      unlink(path)
+      throw error
+    }
+    self.path = path
+    self.fileDescriptor = fd
+  }
+
+  /// A waiting client, or nil when none is.
+  func accept() -> UnixSocket? {
+    guard let fd = try? syscall("accept", path, { Glibc.accept(fileDescriptor, nil, nil) }) else { return nil }
+    _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+    return try? UnixSocket.adopting(fileDescriptor: fd, name: path)
+  }
+
+  func close() {
+    unlink(path)
+    _ = Glibc.close(fileDescriptor)
+  }
+}
