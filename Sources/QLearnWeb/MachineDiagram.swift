@@ -36,8 +36,10 @@ enum MachineDiagram {
     func add(children parent: String?, depth: Int) {
       guard depth < 16 else { return }
       for (index, device) in machine.devices.enumerated() where !placed.contains(index) {
-        let onRoot = device.bus == nil && device.kind.plug != .none
-        guard parent == nil ? onRoot : device.bus == parent else { continue }
+        let onRoot = device.bus == nil && device.kind.bus != nil
+        // A device names its parent by id, or by the bus QEMU gives that parent (`xhci.0`).
+        let underParent = parent.map { device.bus == $0 || device.bus?.hasPrefix($0 + ".") == true } ?? false
+        guard parent == nil ? onRoot : underParent else { continue }
         placed.insert(index)
         append(device, depth: depth)
         if let id = device.id { add(children: id, depth: depth + 1) }
@@ -45,7 +47,8 @@ enum MachineDiagram {
     }
     func append(_ device: Device, depth: Int) {
       let name = device.id.map { "\($0): \(device.kind.name)" } ?? device.kind.name
-      let role: Role = device.kind.provides == nil ? .device : .bridge
+      let offersBus = device.id.map { id in machine.devices.contains { $0.bus == id || $0.bus?.hasPrefix(id + ".") == true } } ?? false
+      let role: Role = device.kind.namesBusByID || offersBus ? .bridge : .device
       nodes.append(Node(label: name, detail: settings(device), role: role, depth: depth))
       for (property, type) in device.kind.properties.sorted(by: { $0.key < $1.key }) {
         guard let reference = device.properties[property]?.text else { continue }
