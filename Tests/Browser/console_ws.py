@@ -32,4 +32,19 @@ while time.monotonic() < end:
     if not chunk:
         break
     received += chunk
-sys.stdout.write(received.decode("utf-8", "replace"))
+# The server's frames are unmasked: a header (opcode, then a 7-bit, 16-bit or 64-bit length), then the payload. Keep
+# the payloads only, so text the guest printed a byte per frame reads as the text it is.
+payload = b""
+at = 0
+while at + 2 <= len(received):
+    length = received[at + 1] & 0x7F
+    at += 2
+    if length == 126:
+        length = int.from_bytes(received[at:at + 2], "big")
+        at += 2
+    elif length == 127:
+        length = int.from_bytes(received[at:at + 8], "big")
+        at += 8
+    payload += received[at:at + length]
+    at += length
+sys.stdout.write(payload.decode("utf-8", "replace"))

@@ -38,6 +38,7 @@ def main():
     except Exception:
         say("FAILED; the page said:")
         try:
+            print("step panel result:", text(driver, "result"), flush=True)
             print(driver.find_element(By.TAG_NAME, "body").text[-4000:], flush=True)
             driver.save_screenshot(screenshot)
             say("screenshot of the failure:", screenshot)
@@ -107,8 +108,8 @@ def run(driver, url, screenshot):
     wait_for(driver, 60, "the check to pass", lambda d: "Passed." in text(d, "result"))
     result = text(driver, "result")
     assert "✓ PASS" in result, result
-    assert "Next, step 2/3" in result, result
-    wait_for(driver, 30, "step 2 to be current", lambda d: text(d, "step-title").startswith("Step 2/3"))
+    assert "Next, step 2/" in result, result
+    wait_for(driver, 30, "step 2 to be current", lambda d: text(d, "step-title").startswith("Step 2/"))
     say("check result:", json.dumps(result))
 
     driver.save_screenshot(screenshot)

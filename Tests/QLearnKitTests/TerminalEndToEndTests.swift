@@ -119,7 +119,7 @@ import Testing
     #expect(!wrong.contains("\"5\"") && !wrong.contains("value=5"), "\(wrong)")
     #expect(wrong.contains("Hint 1/3"))
     try type("qlearn answer '[5]' && qlearn check", "Enter")
-    try await wait("Next, step 2/3 pin-io")
+    try await wait("Next, step 2/5 pin-io")
 
     // Reattach and do step 2 in the guest; watch mode says it passes, on a line of its own; Ctrl-] c records it.
     try await clear()
@@ -135,7 +135,7 @@ import Testing
     #expect(watched.dropFirst(notice + 1).contains { $0.contains("vm# echo half-typed") }, "the typed line is redrawn")
     try type("C-u")
     try type("C-]", "c")
-    try await wait("Next, step 3/3 poll-queues")
+    try await wait("Next, step 3/5 cpu-offline")
 
     // The monitor: a command, an empty line re-prompts, Ctrl-D returns to the console.
     try await wait("Back to the console")
@@ -159,16 +159,29 @@ import Testing
     try await Task.sleep(for: .seconds(1))
     try await clear()
     try type("qlearn start nvme-queues --accel tcg", "Enter")
-    try await wait("Resuming nvme-queues at step 3/3 poll-queues", 120)
-    try await wait("step 2/3 pin-io: applied", 60)
+    try await wait("Resuming nvme-queues at step 3/5 cpu-offline", 120)
+    try await wait("step 2/5 pin-io: applied", 60)
     try await wait("vm#", 60)
+    try type("C-]", "d")
+    try await wait("Detached")
 
-    // The last step, typed in the console, then the congratulation and exit status 0.
-    try type("rmmod nvme && modprobe nvme poll_queues=2 && sleep 1; dmesg | grep default/read | tail -1", "Enter")
-    try await wait("default/read/poll queues", 60)
+    // Steps 3 and 4 skipped (their reference solutions applied), the last one typed in the console, answered, then
+    // the congratulation and exit status 0.
+    try await clear()
+    try type("qlearn skip && qlearn skip", "Enter")
+    try await wait("queue-arithmetic", 90)
+    try await clear()
+    try type("qlearn attach nvme-queues", "Enter")
+    try await wait("Connected to the console", 30)
+    try type("Enter")
+    try await wait("vm#", 30)
+    try type("rmmod nvme && modprobe nvme write_queues=2 poll_queues=4 && sleep 1; dmesg | grep default/read | tail -1", "Enter")
+    try await wait("2/2/4 default/read/poll queues", 60)
     try type("C-]", "d")
     try await wait("Detached")
     try await clear()
+    try type("qlearn answer 2/2/4", "Enter")
+    try await wait("Recorded", 30)
     // (The status is printed plus 100, so the typed line itself never matches what is awaited.)
     try type("qlearn check; echo rc=$((100+$?))", "Enter")
     try await wait("rc=10", 30)
