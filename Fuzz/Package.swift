@@ -10,13 +10,12 @@ let package = Package(
   name: "qlearn-fuzz",
   dependencies: [.package(name: "qlearn", path: "..")],
   targets: [
-    .target(name: "FuzzDriver"),
     .executableTarget(
-      name: "FuzzLesson", dependencies: ["FuzzDriver", .product(name: "QLearnKit", package: "qlearn")], swiftSettings: fuzzerFlags),
+      name: "FuzzLesson", dependencies: [.product(name: "QLearnKit", package: "qlearn")], swiftSettings: fuzzerFlags),
     .executableTarget(
-      name: "FuzzCheckFile", dependencies: ["FuzzDriver", .product(name: "QLearnKit", package: "qlearn")], swiftSettings: fuzzerFlags),
+      name: "FuzzCheckFile", dependencies: [.product(name: "QLearnKit", package: "qlearn")], swiftSettings: fuzzerFlags),
     .executableTarget(
-      name: "FuzzMarkdown", dependencies: ["FuzzDriver", .product(name: "QLearnKit", package: "qlearn")], swiftSettings: fuzzerFlags),
+      name: "FuzzMarkdown", dependencies: [.product(name: "QLearnKit", package: "qlearn")], swiftSettings: fuzzerFlags),
   ],
   swiftLanguageModes: [.v6]
 )
