@@ -9,21 +9,12 @@ import Testing
 @Suite(.serialized) struct BrowserEndToEndTests {
   @Test(.timeLimit(.minutes(10))) func nvmeQueuesInChromium() async throws {
     let cli = try QLearnCLI()
-    let serve = Process()
-    serve.executableURL = try qlearnExecutableURL()
-    serve.arguments = ["serve", "--port", "0", "--accel", "tcg"]
-    serve.environment = cli.environment
-    serve.currentDirectoryURL = Repository.root
-    let output = Pipe()
-    serve.standardOutput = output
-    serve.standardError = FileHandle.nullDevice
-    try serve.run()
+    let (serve, url) = try Self.serve(cli, ["--accel", "tcg"])
     defer {
       serve.terminate()
       serve.waitUntilExit()
       _ = try? cli.run(["stop", "--all"])
     }
-    let url = try #require(try Self.servedURL(from: output.fileHandleForReading), "qlearn serve printed no URL")
     #expect(url.hasPrefix("http://127.0.0.1:"))
 
     let screenshot = cli.home.appendingPathComponent("nvme-queues-in-chromium.png")
@@ -46,6 +37,30 @@ import Testing
   }
 
   /// The URL line `qlearn serve` prints, within 60 s.
+  /// Starts `qlearn serve` on a free port with `cli`'s folders; returns it and the URL it printed.
+  static func serve(_ cli: QLearnCLI, _ arguments: [String] = []) throws -> (Process, String) {
+    let serve = Process()
+    serve.executableURL = try qlearnExecutableURL()
+    serve.arguments = ["serve", "--port", "0"] + arguments
+    serve.environment = cli.environment
+    serve.currentDirectoryURL = Repository.root
+    let output = Pipe()
+    serve.standardOutput = output
+    serve.standardError = FileHandle.nullDevice
+    try serve.run()
+    guard let url = try servedURL(from: output.fileHandleForReading) else {
+      serve.terminate()
+      serve.waitUntilExit()
+      throw ServeError.noURL
+    }
+    return (serve, url)
+  }
+
+  struct ServeError: Error, CustomStringConvertible {
+    static let noURL = ServeError()
+    var description: String { "qlearn serve printed no URL" }
+  }
+
   static func servedURL(from handle: FileHandle) throws -> String? {
     let deadline = Date().addingTimeInterval(60)
     var text = ""

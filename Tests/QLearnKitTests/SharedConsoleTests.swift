@@ -9,21 +9,12 @@ import Testing
     let cli = try QLearnCLI()
     let started = try cli.run(["start", "nvme-queues", "--detach", "--accel", "tcg"])
     #expect(started.status == 0, "\(String(decoding: started.stderr, as: UTF8.self))")
-    let serve = Process()
-    serve.executableURL = try qlearnExecutableURL()
-    serve.arguments = ["serve", "--port", "0"]
-    serve.environment = cli.environment
-    serve.currentDirectoryURL = Repository.root
-    let output = Pipe()
-    serve.standardOutput = output
-    serve.standardError = FileHandle.nullDevice
-    try serve.run()
+    let (serve, url) = try BrowserEndToEndTests.serve(cli)
     defer {
       serve.terminate()
       serve.waitUntilExit()
       _ = try? cli.run(["stop", "--all"])
     }
-    let url = try #require(try BrowserEndToEndTests.servedURL(from: output.fileHandleForReading))
 
     // One state with the command line: the VM `qlearn start` booted is running in the page's eyes.
     let token = try #require(url.split(separator: "=").last.map(String.init))
