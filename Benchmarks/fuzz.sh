@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes qlearn's untrusted-input front end with libFuzzer: lesson files (bytes -> YAML -> lesson -> lint), check
-# files, and the Markdown terminal renderer. Builds Fuzz/ with -sanitize=fuzzer,address, seeds each corpus from
+# files, and the Markdown renderers (terminal and HTML). Builds Fuzz/ with -sanitize=fuzzer,address, seeds each corpus from
 # Lessons/, Checks/ and the lint fixtures, runs each target for MINUTES, and prints executions, coverage and findings.
 #
 #   Benchmarks/fuzz.sh MINUTES [TARGET...]     (targets: FuzzLesson FuzzCheckFile FuzzMarkdown; default all)
@@ -31,7 +31,7 @@ for target in "${targets[@]}"; do
   case $target in
     FuzzLesson) cp Lessons/*.md Tests/QLearnKitTests/Fixtures/lessons/*/*.md "$corpus"/ 2>/dev/null || true ;;
     FuzzCheckFile) cp Checks/*.yaml "$corpus"/ ;;
-    FuzzMarkdown) cp Lessons/*.md Tests/QLearnKitTests/Fixtures/markdown/*.md "$corpus"/ ;;
+    FuzzMarkdown) cp Lessons/*.md Tests/QLearnKitTests/Fixtures/markdown/*.md Tests/QLearnKitTests/Fixtures/web/hostile/*.md "$corpus"/ ;;
   esac
   log=$work/$target.log
   echo "== $target: $minutes min, corpus $(ls "$corpus" | wc -l) files" >&2

@@ -17,6 +17,24 @@ import Testing
     #expect(try log.tail(lines: 0) == [])
   }
 
+  /// `qlearn log` (without --raw) shows guest output with its escape sequences neutralised: no ESC, BEL or bare CR
+  /// reaches the terminal, while the text itself stays.
+  @Test func aWholeLogIsReadableNotInterpreted() {
+    let raw = "\u{1B}]0;pwned\u{07}\u{1B}[2J\u{1B}[1;31mred\u{1B}[0m\r\nnext\u{08}\rline\n"
+    let shown = ConsoleLog.readable(Data(raw.utf8))
+    #expect(!shown.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" })
+    #expect(shown.contains("red") && shown.contains("next") && shown.contains("line"))
+    #expect(shown.split(separator: "\n").count == 2)
+  }
+
+  /// A boot failure quotes the guest's last lines: a line that still holds an escape sequence is neutralised there too.
+  @Test func aBootFailureQuotesTheConsoleSafely() {
+    let error = LaunchError.bootTimedOut(lesson: "l", seconds: 5, console: ["\u{1B}[2Jcleared", "bell\u{07}"])
+    let text = error.errorDescription ?? ""
+    #expect(!text.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" })
+    #expect(text.contains("cleared") && text.contains("bell"))
+  }
+
   @Test func tailReadsOnlyTheEndAndDropsTheCutLine() throws {
     let directory = try sessionScratchDirectory("log")
     defer { try? FileManager.default.removeItem(at: directory) }

@@ -62,6 +62,13 @@ public struct ConsoleLog: Sendable, Equatable {
     return words
   }
 
+  /// A whole log as `qlearn log` shows it on a terminal: line ends as `\n`, and every other control character
+  /// (the ESC that starts a terminal escape sequence, BEL, backspace...) replaced by U+FFFD, so what the guest or its
+  /// firmware wrote is read, never interpreted.
+  public static func readable(_ data: Data) -> String {
+    TerminalSafe.line(String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n"))
+  }
+
   /// Drops what a terminal would interpret rather than show: CSI/OSC escape sequences, `\r`, other C0 controls.
   static func clean(_ bytes: [UInt8]) -> String {
     var out: [UInt8] = []

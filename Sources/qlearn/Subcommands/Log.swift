@@ -44,7 +44,7 @@ extension QLearn {
         return
       }
       // Guest and firmware output: shown as text, never as raw terminal control sequences.
-      print(TerminalSafe.line(String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")), terminator: "")
+      print(ConsoleLog.readable(data), terminator: "")
     }
   }
 }

@@ -16,6 +16,10 @@ extension QLearn {
         Examples:
           qlearn verify nvme-queues
           qlearn verify --all -j 2 --format tap
+          qlearn verify --all --shard 2/4 --format junit > verify-2.xml
+
+        While lessons are graded, the next one boots ahead into a pool of the run's own (paused until its turn), \
+        which hides most of its boot: `--no-look-ahead` turns that off.
         """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, tap, junit }
@@ -32,6 +36,17 @@ extension QLearn {
     @Option(name: .customShort("j"), help: ArgumentHelp("Lessons to verify at once.", valueName: "n"))
     var jobs: Int = 1
 
+    @Option(
+      help: ArgumentHelp(
+        "Verify only share I of N (1-based) of the selected lessons, for CI runners that split the course: lessons are "
+          + "dealt in course order to the share with the least work so far (one boot plus its steps), so every runner "
+          + "computes the same split.",
+        valueName: "I/N"))
+    var shard: Shard?
+
+    @Flag(help: "Do not boot the next lesson while the current ones are graded (each lesson then boots when its turn comes).")
+    var noLookAhead = false
+
     @OptionGroup var boot: BootOptions
     @OptionGroup var course: CourseOptions
 
@@ -43,27 +58,34 @@ extension QLearn {
 
     func run() async throws {
       let course = self.course.course()
-      let selected = all ? course.lessons : try lessons.map { try self.course.lesson($0, in: course) }
+      var selected = all ? course.lessons : try lessons.map { try self.course.lesson($0, in: course) }
+      selected = selected.enumerated().filter { index, lesson in !selected[..<index].contains { $0.id == lesson.id } }.map(\.1)
+      if let shard { selected = CourseVerifier.shard(selected, index: shard.index, of: shard.count) }
       let verifier = LessonVerifier(
         library: try GradingContext.library(self.course), paths: self.course.paths, options: try boot.launchOptions())
       let printer = VerifyPrinter(format: format)
-      var reports: [LessonVerifier.LessonReport] = []
-      await withTaskGroup(of: LessonVerifier.LessonReport.self) { group in
-        var pending = selected[...]
-        for _ in 0..<min(jobs, pending.count) {
-          if let lesson = pending.popFirst() { group.addTask { await verifier.verify(lesson) } }
-        }
-        for await report in group {
-          printer.print(report)
-          reports.append(report)
-          if let lesson = pending.popFirst() { group.addTask { await verifier.verify(lesson) } }
-        }
+      let reports = await CourseVerifier(verifier: verifier, jobs: jobs, lookAhead: !noLookAhead).run(selected) {
+        printer.print($0)
       }
       printer.finish(reports)
       if reports.contains(where: { if case .defective = $0.outcome { true } else { false } }) {
         throw ExitCode(1)
       }
     }
+  }
+}
+
+/// `--shard I/N`: the I-th of N deterministic shares of the lessons (1-based).
+struct Shard: ExpressibleByArgument, Sendable {
+  let index: Int
+  let count: Int
+
+  init?(argument: String) {
+    let parts = argument.split(separator: "/", omittingEmptySubsequences: false)
+    guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, (1...count).contains(index)
+    else { return nil }
+    self.index = index
+    self.count = count
   }
 }
 
@@ -90,7 +112,8 @@ final class VerifyPrinter: @unchecked Sendable {
       return
     case .verified, .defective:
       let accel = report.accelerator.map { $0.uppercased() + ", " } ?? ""
-      Swift.print("\(report.lesson) (\(accel)booted in \(seconds(report.bootSeconds)), total \(seconds(report.totalSeconds)))")
+      let boot = report.bootedAhead ? "booted ahead, ready in" : "booted in"
+      Swift.print("\(report.lesson) (\(accel)\(boot) \(seconds(report.bootSeconds)), total \(seconds(report.totalSeconds)))")
     }
     for note in report.notes { Swift.print("  note: \(safe(note))") }
     if let error = report.error { printLines(error, first: "  DEFECT ", rest: "         ") }
