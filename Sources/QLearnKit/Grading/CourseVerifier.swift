@@ -1,8 +1,8 @@
 import Foundation
 import Synchronization
 
-/// `qlearn verify` over several lessons: `jobs` lessons at once, and while they are graded the next lesson in line
-/// boots into a warm pool of the run's own, so it is ready (paused) when a job frees up. A booting guest keeps a host
+/// `qlearn verify` over several lessons: `jobs` lessons at once, and while they are graded the next lessons in line
+/// (up to one per job) boot into a warm pool of the run's own, so they are ready (paused) when a job frees up. A booting guest keeps a host
 /// core busy; a guest being graded mostly waits (solutions, settling hotplug, the agent's serial line), so the look-ahead
 /// boot fills that idle time. Everything lives in one private runtime folder, removed at the end: verification never
 /// meets the learner's sessions or pool.
@@ -29,7 +29,7 @@ public struct CourseVerifier: Sendable {
     verifier.runtime = runtime
     var poolPaths = verifier.paths
     poolPaths.runtime = runtime
-    let ahead = LookAhead(pool: WarmPool(paths: poolPaths), options: verifier.options, enabled: lookAhead)
+    let ahead = LookAhead(pool: WarmPool(paths: poolPaths), options: verifier.options, depth: lookAhead ? jobs : 0)
     var pending = lessons[...]
     verifier.onBooted = { _ in ahead.bootNext() }
     ahead.queue(Array(pending.dropFirst(jobs)))
@@ -70,43 +70,43 @@ public struct CourseVerifier: Sendable {
   }
 }
 
-/// The look-ahead boots of one verify run: one at a time, each lesson at most once, into the run's pool. A job that
+/// The look-ahead boots of one verify run: at most `depth` at a time, each lesson at most once, into the run's pool. A job that
 /// reaches a lesson whose boot is still under way waits for it (then adopts the paused guest) rather than booting a
 /// second one.
 final class LookAhead: Sendable {
   private let pool: WarmPool
   private let options: LaunchOptions
-  private let enabled: Bool
+  private let depth: Int
   private struct State {
     var queue: [Lesson] = []
-    var booting: Task<Void, Never>?
+    var booting = 0
     var boots: [String: Task<Void, Never>] = [:]
   }
   private let state = Mutex(State())
 
-  init(pool: WarmPool, options: LaunchOptions, enabled: Bool) {
+  init(pool: WarmPool, options: LaunchOptions, depth: Int) {
     self.pool = pool
     self.options = options
-    self.enabled = enabled && WarmPool.configuredSize() > 0
+    self.depth = WarmPool.configuredSize() > 0 ? depth : 0
   }
 
   /// The lessons no job has started yet, in the order jobs will take them.
   func queue(_ lessons: [Lesson]) { state.withLock { $0.queue = lessons } }
 
-  /// Boots the next lesson in line into the pool in the background, unless one is booting already or none is left.
+  /// Boots the next lesson in line into the pool in the background, unless `depth` are booting already or none is left.
   /// A lesson the pool cannot hold (host resources, the memory budget) is simply booted by its job later.
   func bootNext() {
     let pool = self.pool
     let options = self.options
     state.withLock { state in
-      guard enabled, state.booting == nil, !state.queue.isEmpty else { return }
+      guard state.booting < depth, !state.queue.isEmpty else { return }
       let lesson = state.queue.removeFirst()
       // Created under the lock, so the task's own "done" (which takes the lock) always comes after this.
       let task = Task {
         _ = try? await pool.fill(lesson, options: options, limits: PoolLimits(size: 1))
-        self.state.withLock { $0.booting = nil }
+        self.state.withLock { $0.booting -= 1 }
       }
-      state.booting = task
+      state.booting += 1
       state.boots[lesson.id] = task
     }
   }
