@@ -17,7 +17,7 @@ public struct CheckLibrary: Sendable {
     for name in names {
       let url = directory.appendingPathComponent(name)
       let (check, problems) = Self.parse(
-        try String(contentsOf: url, encoding: .utf8), file: CheckLibrary.displayPath(url), fileName: name)
+        try String(contentsOf: url, encoding: .utf8), file: SourceLocation.displayPath(url), fileName: name)
       if let check { checks[check.name] = check }
       diagnostics += problems
     }
@@ -45,11 +45,6 @@ public struct CheckLibrary: Sendable {
       sink.error(error.location, "", error.message, suggestion: error.suggestion)
     }
     return (nil, sink.diagnostics)
-  }
-
-  static func displayPath(_ url: URL) -> String {
-    let cwd = FileManager.default.currentDirectoryPath + "/"
-    return url.path.hasPrefix(cwd) ? String(url.path.dropFirst(cwd.count)) : url.path
   }
 
   /// Checks a lesson's use of a check: the check exists, every argument is a declared parameter of the right type, and every

@@ -81,15 +81,6 @@ public struct NUMANode: Sendable, Hashable {
   public var location: SourceLocation
 }
 
-/// A disk image qlearn creates for the session with `qemu-img` (never a host file the lesson names).
-public struct Disk: Sendable, Hashable {
-  public enum Format: String, Sendable, Hashable, CaseIterable { case qcow2, raw }
-  public var id: String
-  public var size: ByteCount
-  public var format: Format
-  public var location: SourceLocation
-}
-
 /// Memory behind a DIMM or NVDIMM. A `file` backend lives in the session directory.
 public struct MemoryBackend: Sendable, Hashable {
   public enum Kind: String, Sendable, Hashable, CaseIterable { case ram, file }
@@ -108,18 +99,6 @@ public struct Netdev: Sendable, Hashable {
   public var queues: Int?
   public var vhost: Bool?
   public var location: SourceLocation
-}
-
-/// One declared device: a kind the installed QEMU has, plus the values the lesson set.
-public struct Device: Sendable, Hashable {
-  public var kind: DeviceKind
-  public var id: String?
-  /// The id of the device whose bus this one sits on; nil means the machine's root bus (or no bus).
-  public var bus: String?
-  public var properties: [String: PropertyValue]
-  public var location: SourceLocation
-  /// Where each property was written, for diagnostics.
-  public var propertyLocations: [String: SourceLocation]
 }
 
 public enum PropertyValue: Sendable, Hashable, CustomStringConvertible {
