@@ -47,6 +47,16 @@ public struct CheckLibrary: Sendable {
     return (nil, sink.diagnostics)
   }
 
+  /// Validates a lesson's use of a check once (``validate(_:sink:path:)``): the check ready to grade, or its first problem.
+  public func load(_ use: CheckUse, path: String) -> Result<LoadedCheck, InvalidCheckUse> {
+    let sink = DiagnosticSink()
+    guard let definition = checks[use.name], let values = validate(use, sink: sink, path: path) else {
+      let detail = sink.diagnostics.first.map { $0.message } ?? "there is no check named '\(use.name)'"
+      return .failure(InvalidCheckUse(name: use.name, detail: detail))
+    }
+    return .success(LoadedCheck(definition: definition, values: values, written: Set(use.arguments.keys)))
+  }
+
   /// Checks a lesson's use of a check: the check exists, every argument is a declared parameter of the right type, and every
   /// parameter without a default is given. Returns the arguments as text, with defaults filled in, or nil on any problem.
   @discardableResult
