@@ -5,27 +5,15 @@ import Testing
 
 /// A lesson's checks are validated once, when it is loaded, and grading uses what was loaded.
 @Suite struct LoadedLessonTests {
-  func lesson(_ checks: [String], guestRequires: String = "") throws -> Lesson {
-    let text = """
-      ---
-      id: quiz
-      title: t
-      summary: s
-      topic: t
-      minutes: 1
-      machine: {type: pc, cpus: 1, memory: 128M}
-      \(guestRequires)
-      steps:
-        - id: ask
-          title: Ask
-          goal: Answer.
-          checks:
-      \(checks.map { "      - \($0)" }.joined(separator: "\n"))
-          solution:
-            - answer: "5"
-      ---
-      """
-    return try LessonLoader.parse(text, file: "quiz.md").get()
+  /// AnswerGradingTests' one-step quiz, with these checks in its step (and, when given, these guest requirements).
+  func lesson(_ checks: [String], guestRequires: [String] = []) throws -> Lesson {
+    let quiz = AnswerGradingTests()
+    var (lesson, _) = try quiz.question(try #require(checks.first))
+    lesson.steps[0].checks = try checks.map { try quiz.question($0).1.checks[0] }
+    lesson.guestRequires = try guestRequires.map {
+      GuestRequirement(check: try quiz.question($0).1.checks[0], because: "a reason")
+    }
+    return lesson
   }
 
   @Test func checksAreTypedWithDefaultsAtLoad() throws {
@@ -73,11 +61,7 @@ import Testing
   }
 
   @Test func guestRequirementsAreLoadedToo() throws {
-    let requires = """
-      guest_requires:
-        - {check: answer-equals, value: "1", because: "a reason"}
-      """
-    let lesson = try lesson([#"{check: answer-equals, value: "5"}"#], guestRequires: requires)
+    let lesson = try lesson([#"{check: answer-equals, value: "5"}"#], guestRequires: [#"{check: answer-equals, value: "1"}"#])
     let loaded = LoadedLesson(lesson, library: try CheckLibrary(directory: Repository.checks))
     #expect(loaded.guestChecks.count == 1)
     #expect((try? loaded.guestChecks.first?.get())?.values["value"] == "1")

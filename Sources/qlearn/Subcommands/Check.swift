@@ -55,11 +55,12 @@ enum GradingContext {
     return GradingSession(lesson: lesson, live: LiveSession(directory: directory, lesson: lesson.lesson.id), store: store)
   }
 
-  /// The running session's lesson with its checks validated once, or nil when it cannot be loaded (grading then says why).
+  /// `lesson` with its checks validated once against the course's library, or nil without one (grading then says why).
   static func load(_ lesson: Lesson, course: CourseOptions) -> LoadedLesson? {
     (try? library(course)).map { LoadedLesson(lesson, library: $0) }
   }
 
+  /// The lesson of the VM running in `directory`, loaded as above (for `attach`), or nil.
   static func load(directory: SessionDirectory, course: CourseOptions) -> LoadedLesson? {
     guard let record = try? SessionResolver.running(directory),
       let lesson = try? course.lesson(record.lesson, in: course.course())
