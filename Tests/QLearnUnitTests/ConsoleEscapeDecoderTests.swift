@@ -15,7 +15,7 @@ import Testing
 
   @Test func commandKeysBecomeCommands() {
     for (key, command) in [
-      ("d", ConsoleEscapeDecoder.Command.detach), ("m", .monitor), ("c", .check), ("?", .help),
+      ("d", ConsoleEscapeDecoder.EscapeCommand.detach), ("m", .monitor), ("c", .check), ("?", .help),
     ] {
       var decoder = ConsoleEscapeDecoder()
       #expect(decoder.feed([esc] + Array(key.utf8)) == [.command(command)])

@@ -10,7 +10,7 @@ enum QMPBatch {
     case error(String)
   }
 
-  struct Result {
+  struct Transcript {
     /// Replies in command order; fewer than the commands when QEMU died on one (see ``died``).
     var replies: [Reply]
     var stderr: String
@@ -20,7 +20,7 @@ enum QMPBatch {
   }
 
   /// `arguments` must not contain `-qmp` (added here) nor any display or monitor of its own.
-  static func run(binary: String, arguments: [String], commands: [(String, [String: Any]?)]) throws -> Result {
+  static func run(binary: String, arguments: [String], commands: [(String, [String: Any]?)]) throws -> Transcript {
     var lines: [String] = [#"{"execute":"qmp_capabilities"}"#]
     for (name, args) in commands {
       var message: [String: Any] = ["execute": name]
@@ -43,7 +43,7 @@ enum QMPBatch {
     // The first reply answers qmp_capabilities and the last one quit.
     let answered = replies.isEmpty ? [] : Array(replies.dropFirst())
     let complete = answered.count > commands.count
-    return Result(
+    return Transcript(
       replies: Array(answered.prefix(commands.count)), stderr: output.stderrText, status: output.status,
       died: !complete)
   }

@@ -218,7 +218,7 @@ public struct WarmPool: Sendable {
         record.startedAt = Date()
         record.step = lesson.steps.first?.id
         record.stepStartedAt = nil
-        for leftover in [StepBaseline.file(in: target), target.answerFile] {
+        for leftover in [target.baselineFile, target.answerFile] {
           try? FileManager.default.removeItem(at: leftover)
         }
         try target.write(record)

@@ -8,28 +8,6 @@ import Foundation
   import Darwin
 #endif
 
-/// A failed system call: which call, on what, and the `errno` it returned.
-///
-/// Every POSIX call in qlearn goes through ``syscall(_:_:_:)`` so that `EINTR` is retried in one place and a failure always
-/// names the call and its subject (a path, a socket, a pid) instead of surfacing as a bare number.
-public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
-  public let call: String
-  public let subject: String
-  public let errno: Int32
-
-  public init(call: String, subject: String = "", errno: Int32) {
-    self.call = call
-    self.subject = subject
-    self.errno = errno
-  }
-
-  public var reason: String { String(cString: strerror(errno)) }
-
-  public var description: String {
-    subject.isEmpty ? "\(call) failed: \(reason)" : "\(call)(\(subject)) failed: \(reason)"
-  }
-}
-
 extension SystemError: LocalizedError {
   public var errorDescription: String? { description }
 }

@@ -8,8 +8,11 @@ struct ConsoleSession {
   let directory: SessionDirectory
   /// The options the learner gave `start` or `attach` (lessons folders, data folder), used when grading from here.
   let course: CourseOptions
+  /// The lesson as `start` loaded it; nil (`attach`) loads it once here.
+  var lesson: LoadedLesson? = nil
 
   func run() async throws {
+    let lesson = self.lesson ?? GradingContext.load(directory: directory, course: course)
     printError("Connected to the console of \(directory.lesson). Ctrl-] d detaches, Ctrl-] m opens the QEMU monitor, Ctrl-] ? helps.")
     while true {
       _ = try SessionResolver.running(directory)
@@ -20,7 +23,7 @@ struct ConsoleSession {
       try? socket.writeAll(Array("\n".utf8), until: .now + .seconds(1))
       // Watch mode: while the learner works on the console, the current step is re-graded in the background.
       let notices = try ConsoleNotices()
-      let watcher = Task { await StepWatcher(directory: directory, course: course, notices: notices).run() }
+      let watcher = Task { await StepWatcher(directory: directory, course: course, lesson: lesson, notices: notices).run() }
       let sizer = Task { await GuestTerminalSize(directory: directory).run() }
       let action = try await ConsoleProxy(socket: socket, notices: notices).attach()
       watcher.cancel()
@@ -36,7 +39,7 @@ struct ConsoleSession {
       case .check:
         printError("")
         do {
-          _ = try await GradingOutput.check(try GradingContext.open(directory: directory, course: course))
+          _ = try await GradingOutput.check(try GradingContext.open(directory: directory, lesson: lesson, course: course))
         } catch let error as SessionError {
           throw error
         } catch {
@@ -60,6 +63,8 @@ struct ConsoleSession {
 struct StepWatcher {
   let directory: SessionDirectory
   let course: CourseOptions
+  /// Loaded once for the whole console session (nil: re-read at each look, and grading says why it cannot).
+  let lesson: LoadedLesson?
   let notices: ConsoleNotices
   static let interval: Duration = .seconds(3)
 
@@ -68,7 +73,8 @@ struct StepWatcher {
     while !Task.isCancelled {
       try? await Task.sleep(for: Self.interval)
       guard !Task.isCancelled,
-        let session = try? GradingContext.open(directory: directory, course: course, recordProgress: false)
+        let session = try? GradingContext.open(
+          directory: directory, lesson: lesson, course: course, recordProgress: false)
       else { continue }
       defer { Task { await session.live.close() } }
       guard let step = try? await session.currentStep(), step.id != announced,

@@ -143,81 +143,16 @@ public struct NodeReader {
   }
 }
 
-/// The keys of one mapping: typed access by key, and a final check that flags keys nobody asked for.
-public final class MappingReader {
-  let pairs: [YAMLPair]
-  let reader: NodeReader
-  let known: [String]
-  private var unknownChecked = false
-
-  init(pairs: [YAMLPair], reader: NodeReader, known: [String]) {
-    self.pairs = pairs
-    self.reader = reader
-    self.known = known
-  }
-
-  public var keys: [String] { pairs.compactMap { $0.key.scalar } }
-
-  /// The value under `key`, or nil when absent (or null).
-  public func optional(_ key: String) -> NodeReader? {
-    precondition(known.contains(key), "decoder asked for undeclared key \(key)")
-    guard let pair = pairs.first(where: { $0.key.scalar == key }), !pair.value.isNull else { return nil }
-    return NodeReader(pair.value, path: childPath(key), sink: reader.sink)
-  }
-
-  /// The value under `key`; reports it missing when absent.
-  public func required(_ key: String, _ what: String) -> NodeReader? {
-    if let value = optional(key) { return value }
-    reader.fail("missing '\(key)' (\(what))", suggestion: "Add '\(key):' to this mapping.")
+extension NodeReader {
+  /// One of an enumeration's raw values, listing the allowed ones (and the closest) when it is not.
+  public func enumeration<E: RawRepresentable & CaseIterable>(_ type: E.Type, what: String) -> E?
+  where E.RawValue == String {
+    guard let text = string() else { return nil }
+    if let value = E(rawValue: text) { return value }
+    let allowed = E.allCases.map(\.rawValue)
+    fail(
+      "'\(TerminalSafe.clip(text))' is not \(what)" + Spelling.didYouMean(text, in: allowed),
+      suggestion: "Use one of: \(allowed.joined(separator: ", ")).")
     return nil
-  }
-
-  func childPath(_ key: String) -> String { reader.path.isEmpty ? key : "\(reader.path).\(key)" }
-
-  /// Reports every key that is not in `known`, naming the closest known one.
-  public func finish() {
-    guard !unknownChecked else { return }
-    unknownChecked = true
-    for pair in pairs {
-      guard let key = pair.key.scalar, !known.contains(key) else { continue }
-      let hint = Spelling.closest(to: key, in: known)
-      reader.sink.error(
-        pair.key.location, childPath(key),
-        "unknown key '\(TerminalSafe.clip(key))'" + (hint.map { ": did you mean '\($0)'?" } ?? ""),
-        suggestion: hint == nil ? "Known keys here: \(known.joined(separator: ", "))." : nil)
-    }
-  }
-}
-
-/// Ids that lessons give devices, disks and steps.
-public enum Identifier {
-  public static func isValid(_ text: String) -> Bool {
-    guard let first = text.unicodeScalars.first, text.count <= 32,
-      ("a"..."z").contains(first) || ("A"..."Z").contains(first)
-    else { return false }
-    return text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }
-  }
-}
-
-/// Keeps lesson text quoted inside a diagnostic short and free of control characters, since diagnostics go to a terminal.
-/// A tab becomes a space (guest command output is full of them and they cannot start an escape sequence); every other
-/// control character becomes U+FFFD.
-public enum TerminalSafe {
-  public static func clip(_ text: String, limit: Int = 60) -> String {
-    let cleaned = String(
-      String.UnicodeScalarView(
-        text.unicodeScalars.map { scalar in
-          scalar == "\t" ? " " : scalar.properties.generalCategory == .control ? "\u{FFFD}" : scalar
-        }))
-    return cleaned.count > limit ? String(cleaned.prefix(limit)) + "…" : cleaned
-  }
-
-  /// Multi-line text with every control character but newline replaced, for diagnostics that quote lesson text.
-  public static func line(_ text: String) -> String {
-    String(
-      String.UnicodeScalarView(
-        text.unicodeScalars.map { scalar in
-          scalar == "\t" ? " " : scalar != "\n" && scalar.properties.generalCategory == .control ? "\u{FFFD}" : scalar
-        }))
   }
 }

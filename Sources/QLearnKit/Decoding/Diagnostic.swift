@@ -38,35 +38,3 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     return text
   }
 }
-
-/// A lesson or check file that cannot be used, with every diagnostic found in it.
-public struct LessonError: Error, LocalizedError, Sendable, Equatable {
-  public var diagnostics: [Diagnostic]
-
-  public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
-
-  public var errorDescription: String? {
-    diagnostics.map(\.description).joined(separator: "\n")
-  }
-  public var recoverySuggestion: String? {
-    "Fix the lines above, then run `qlearn lint` again. Lessons/README.md documents every key."
-  }
-}
-
-/// Accumulates diagnostics while decoding or linting one file.
-public final class DiagnosticSink: @unchecked Sendable {
-  public private(set) var diagnostics: [Diagnostic] = []
-  public init() {}
-  public func report(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
-  public func error(
-    _ location: SourceLocation, _ keyPath: String, _ message: String, suggestion: String? = nil
-  ) {
-    report(Diagnostic(location, keyPath, message, suggestion: suggestion))
-  }
-  public func warning(
-    _ location: SourceLocation, _ keyPath: String, _ message: String, suggestion: String? = nil
-  ) {
-    report(Diagnostic(location, keyPath, message, suggestion: suggestion, severity: .warning))
-  }
-  public var isEmpty: Bool { diagnostics.isEmpty }
-}
