@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One problem found in a lesson or check file: what is wrong, where (`file:line:column` and the key path), and what to do.
 ///
@@ -53,11 +54,12 @@ public struct LessonError: Error, LocalizedError, Sendable, Equatable {
   }
 }
 
-/// Accumulates diagnostics while decoding or linting one file.
-public final class DiagnosticSink: @unchecked Sendable {
-  public private(set) var diagnostics: [Diagnostic] = []
+/// Accumulates diagnostics while decoding or linting one file; safe to report into from several threads.
+public final class DiagnosticSink: Sendable {
+  private let stored = Mutex<[Diagnostic]>([])
+  public var diagnostics: [Diagnostic] { stored.withLock { $0 } }
   public init() {}
-  public func report(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
+  public func report(_ diagnostic: Diagnostic) { stored.withLock { $0.append(diagnostic) } }
   public func error(
     _ location: SourceLocation, _ keyPath: String, _ message: String, suggestion: String? = nil
   ) {
@@ -68,5 +70,5 @@ public final class DiagnosticSink: @unchecked Sendable {
   ) {
     report(Diagnostic(location, keyPath, message, suggestion: suggestion, severity: .warning))
   }
-  public var isEmpty: Bool { diagnostics.isEmpty }
+  public var isEmpty: Bool { stored.withLock { $0.isEmpty } }
 }

@@ -25,6 +25,9 @@ public struct BootPlan: Sendable, Equatable {
   public var networkAllowed = false
   /// Host PCI addresses for the machine's `vfio-pci` devices, in declaration order (``VFIOHost/assign(to:chosen:bound:)``).
   public var vfioHosts: [String] = []
+  /// The first serial port on QEMU's stdin/stdout instead of the session's console socket: for ``QEMUConsole``,
+  /// which boots a guest only to read its console (lpj calibration).
+  public var consoleOnStdio = false
 
   public struct BootImage: Sendable, Equatable {
     public var url: URL
@@ -54,6 +57,12 @@ public struct BootPlan: Sendable, Equatable {
 
   /// The files of the session folder.
   public var layout: SessionLayout { SessionLayout(folder: sessionDirectory) }
+
+  /// qboot's image when it is installed (Debian's qemu-system-x86 ships it), for ``qbootImage``.
+  public static var installedQboot: URL? {
+    let url = URL(fileURLWithPath: "/usr/share/qemu/qboot.rom")
+    return FileManager.default.fileExists(atPath: url.path) ? url : nil
+  }
 }
 
 /// Builds QEMU's argv from the typed machine. Every value comes from the model (already validated) or from qlearn's
@@ -126,8 +135,12 @@ public enum QEMUCommandLine {
     add("-append", (plan.kernelArguments + machine.kernelArguments).joined(separator: " "))
 
     // The console: a socket qlearn proxies to the learner, logged to a file qlearn owns.
-    add("-chardev", option("socket", [("id", "console"), ("path", plan.layout.consoleSocket.path), ("server", "on"), ("wait", "off"), ("logfile", plan.layout.consoleLog.path)]))
-    add("-serial", "chardev:console")
+    if plan.consoleOnStdio {
+      add("-serial", "stdio")
+    } else {
+      add("-chardev", option("socket", [("id", "console"), ("path", plan.layout.consoleSocket.path), ("server", "on"), ("wait", "off"), ("logfile", plan.layout.consoleLog.path)]))
+      add("-serial", "chardev:console")
+    }
     // The guest agent's private channel: qlearn's initramfs runs qemu-ga on the second serial port; a learner's own
     // system runs it on the virtio-serial port its distribution's service expects.
     add("-chardev", option("socket", [("id", "qga"), ("path", plan.layout.agentSocket.path), ("server", "on"), ("wait", "off")]))

@@ -6,6 +6,7 @@ import Dispatch
 /// one of its few threads (two on the machines qlearn targets) and stall unrelated tasks, so the waiting happens on a
 /// Dispatch queue instead. The queue is serial, which also keeps requests and their replies in order on the wire.
 final class SessionChannelQueue<State>: @unchecked Sendable {
+  // @unchecked: `state` is touched only by blocks on the serial `queue`, one at a time.
   private let queue: DispatchQueue
   /// Touched only on `queue`.
   private var state: State

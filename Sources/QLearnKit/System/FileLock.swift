@@ -17,13 +17,14 @@ final class FileLock: @unchecked Sendable {  // immutable: one descriptor, relea
     do {
       try syscall("flock", url.path) { flock(descriptor, wait ? LOCK_EX : LOCK_EX | LOCK_NB) }
     } catch {
-      close(descriptor)
+      try? closeOnce(descriptor, url.path)
       throw error
     }
   }
 
   deinit {
-    flock(descriptor, LOCK_UN)
-    close(descriptor)
+    // Unlocking cannot fail on a descriptor this object owns, and closing releases the lock in any case.
+    _ = try? syscall("flock", "lock") { flock(descriptor, LOCK_UN) }
+    try? closeOnce(descriptor, "lock")
   }
 }

@@ -91,6 +91,8 @@ struct Shard: ExpressibleByArgument, Sendable {
 
 /// Prints verification reports as they arrive: readable text, or TAP with one test point per step (plan at the end).
 final class VerifyPrinter: @unchecked Sendable {
+  // @unchecked: `number` changes only in print(_:) and finish(_:), which run one after another: CourseVerifier calls
+  // its report callback from the loop that collects finished lessons, and finish after that loop.
   let format: QLearn.Verify.Format
   private var number = 0
 
