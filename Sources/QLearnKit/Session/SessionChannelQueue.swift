@@ -34,16 +34,3 @@ final class SessionChannelQueue<State>: @unchecked Sendable {
     try queue.sync { try body(&state) }
   }
 }
-
-/// Runs a blocking call (a connect that retries until QEMU creates its socket) off the cooperative pool.
-func sessionOffload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-  try await withCheckedThrowingContinuation { continuation in
-    DispatchQueue.global().async {
-      do {
-        continuation.resume(returning: try body())
-      } catch {
-        continuation.resume(throwing: error)
-      }
-    }
-  }
-}
