@@ -165,6 +165,21 @@ import Testing
     #expect(!KernelCommandLine.words(accelerator: .tcg, lpj: nil, quiet: false).contains("quiet"))
   }
 
+  /// The runner QEMUConsole shares with sessions, with `cat` standing in for QEMU: what is sent comes back on the
+  /// console, and terminate ends the process.
+  @Test func consoleRunnerPipesBothWaysAndTerminates() throws {
+    let console = try QEMUConsole(qemu: "cat", arguments: [])
+    #expect(console.commandLine == ["cat"])
+    console.send("hello console\n")
+    #expect(console.waitFor("hello console", timeout: 20))
+    console.terminate()
+    #expect(console.hasExited)
+  }
+
+  @Test func aMissingQEMUIsNamedAndNothingWaits() {
+    #expect(throws: CommandError.self) { try QEMUConsole(qemu: "/nonexistent/qemu-system-x86_64", arguments: []) }
+  }
+
   /// Calibration boots through the one argv builder: TCG, the session's kernel words but loud, the console on stdio.
   @Test func lpjCalibrationBootsThroughTheSessionsCommandLineBuilder() throws {
     let kernel = Kernel(

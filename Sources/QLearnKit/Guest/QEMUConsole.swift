@@ -48,6 +48,7 @@ public final class QEMUConsole: @unchecked Sendable {
         condition.withLock { self.pid = pid }
       } catch {
         launch.error = error
+        condition.withLock { exited = true }  // nothing to wait for or kill
       }
       Self.close(stdin.read, stdout.write)  // QEMU holds its own copies
       started.signal()
@@ -55,8 +56,7 @@ public final class QEMUConsole: @unchecked Sendable {
       readUntilExit(stdout.read)
     }
     started.wait()
-    if let error = launch.error {
-      Self.close(input)
+    if let error = launch.error {  // deinit closes `input`
       throw CommandError.launchFailed(command: argv.joined(separator: " "), reason: "\(error)")
     }
   }
@@ -144,7 +144,7 @@ public final class QEMUConsole: @unchecked Sendable {
   private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
 }
 
-/// The spawning thread's error, handed to `init`; the semaphore orders the write before the read.
-private final class LaunchResult: @unchecked Sendable {
+/// The spawning thread's error, handed to `init`.
+private final class LaunchResult: @unchecked Sendable {  // @unchecked: written before `started` signals, read after
   var error: Error?
 }

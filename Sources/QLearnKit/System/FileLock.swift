@@ -6,7 +6,7 @@ import Foundation
 
 /// An exclusive `flock` on a file, held for the lifetime of this object. The kernel drops it when the process dies, so
 /// a crash leaves no stale lock behind.
-final class FileLock: @unchecked Sendable {  // immutable: one descriptor, released in deinit
+final class FileLock: Sendable {  // immutable: one descriptor, released in deinit
   private let descriptor: Int32
 
   /// Takes the lock at `url` (creating the file and its folder), waiting for another holder unless `wait` is false;
