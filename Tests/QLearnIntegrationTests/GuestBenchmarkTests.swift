@@ -106,7 +106,7 @@ struct GuestBenchmarkTests {
             arguments: [
               "-machine", "pc", "-accel", "tcg", "-nodefaults", "-display", "none", "-no-reboot", "-smp", "4",
               "-m", "512M", "-kernel", kernelImage.path, "-initrd", image.path,
-              "-append", InitramfsBuilder.kernelArguments(lpj: lpjValue).joined(separator: " "), "-serial", "stdio",
+              "-append", KernelCommandLine.words(accelerator: .tcg, lpj: lpjValue).joined(separator: " "), "-serial", "stdio",
               "-chardev", "socket,id=qga,path=\(socket.path),server=on,wait=off", "-device", "isa-serial,chardev=qga",
               "-drive", "if=none,id=d0,format=qcow2,file=\(disk.path)",
               "-device", "nvme,drive=d0,serial=deadbeaf1,max_ioqpairs=8",

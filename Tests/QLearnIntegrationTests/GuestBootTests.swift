@@ -64,7 +64,7 @@ import Testing
     let qemu = try QEMUConsole(arguments: [
       "-machine", "pc", "-accel", "tcg", "-nodefaults", "-display", "none", "-no-reboot", "-smp", "4", "-m", "512M",
       "-kernel", vmlinux.path, "-initrd", image.path,
-      "-append", InitramfsBuilder.kernelArguments(lpj: nil).joined(separator: " "),
+      "-append", KernelCommandLine.words(accelerator: .tcg, lpj: nil).joined(separator: " "),
       "-serial", "stdio",
       "-chardev", "socket,id=qga,path=\(agentSocket.path),server=on,wait=off", "-device", "isa-serial,chardev=qga",
       "-drive", "if=none,id=d0,format=qcow2,file=\(disk.path)",

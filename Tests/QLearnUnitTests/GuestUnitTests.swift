@@ -151,17 +151,50 @@ import Testing
   }
 
   @Test func onlyTCGGuestsGoWithoutLocalAPICTimersAndSelfTestInitcalls() {
-    let tcg = InitramfsBuilder.kernelArguments(lpj: 1, tcg: true)
+    let tcg = KernelCommandLine.words(accelerator: .tcg, lpj: 1)
     #expect(tcg.contains("noapictimer"))
     #expect(tcg.contains("initcall_blacklist=crypto_kdf108_init,jent_mod_init,init_encrypted"))
-    let kvm = InitramfsBuilder.kernelArguments(lpj: 1, tcg: false)
+    let kvm = KernelCommandLine.words(accelerator: .kvm, lpj: 1)
     #expect(!kvm.contains("noapictimer") && !kvm.contains { $0.hasPrefix("initcall_blacklist=") })
   }
 
   @Test func kernelArgumentsCarryTheConsoleAndLpj() {
-    let words = InitramfsBuilder.kernelArguments(lpj: 123)
+    let words = KernelCommandLine.words(accelerator: .tcg, lpj: 123)
     #expect(words.first == "console=ttyS0")
-    #expect(words.contains("lpj=123") && words.contains("cryptomgr.notests"))
-    #expect(!InitramfsBuilder.kernelArguments(lpj: nil).contains { $0.hasPrefix("lpj=") })
+    #expect(words.contains("lpj=123") && words.contains("cryptomgr.notests") && words.contains("quiet"))
+    #expect(!KernelCommandLine.words(accelerator: .tcg, lpj: nil).contains { $0.hasPrefix("lpj=") })
+    #expect(!KernelCommandLine.words(accelerator: .tcg, lpj: nil, quiet: false).contains("quiet"))
+  }
+
+  /// The runner QEMUConsole shares with sessions, with `cat` standing in for QEMU: what is sent comes back on the
+  /// console, and terminate ends the process.
+  @Test func consoleRunnerPipesBothWaysAndTerminates() throws {
+    let console = try QEMUConsole(qemu: "cat", arguments: [])
+    #expect(console.commandLine == ["cat"])
+    console.send("hello console\n")
+    #expect(console.waitFor("hello console", timeout: 20))
+    console.terminate()
+    #expect(console.hasExited)
+  }
+
+  @Test func aMissingQEMUIsNamedAndNothingWaits() {
+    #expect(throws: CommandError.self) { try QEMUConsole(qemu: "/nonexistent/qemu-system-x86_64", arguments: []) }
+  }
+
+  /// Calibration boots through the one argv builder: TCG, the session's kernel words but loud, the console on stdio.
+  @Test func lpjCalibrationBootsThroughTheSessionsCommandLineBuilder() throws {
+    let kernel = Kernel(
+      version: "6.1.0-test", image: URL(fileURLWithPath: "/k/vmlinuz"), vmlinux: URL(fileURLWithPath: "/k/vmlinux"),
+      modulesRoot: URL(fileURLWithPath: "/k"), source: .explicit)
+    let argv = LoopsPerJiffy.commandLine(
+      kernel: kernel, initramfs: URL(fileURLWithPath: "/i.cpio"), folder: URL(fileURLWithPath: "/run/lpj"))
+    let value = { (flag: String) in argv.firstIndex(of: flag).map { argv[$0 + 1] } }
+    #expect(value("-accel") == "tcg,thread=single")
+    #expect(value("-serial") == "stdio")
+    #expect(!argv.contains { $0.contains("console.sock") })
+    #expect(value("-initrd") == "/i.cpio" && value("-kernel") == "/k/vmlinux")
+    let append = try #require(value("-append")).split(separator: " ").map(String.init)
+    #expect(append == KernelCommandLine.words(for: Machine(), accelerator: .tcg, lpj: nil, quiet: false))
+    #expect(!append.contains("quiet") && append.contains("noapictimer"))
   }
 }

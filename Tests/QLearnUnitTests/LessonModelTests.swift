@@ -5,6 +5,18 @@ import Testing
 @testable import QLearnKit
 
 @Suite struct LessonModelTests {
+  /// Lint and the decoders may report from several threads into one sink: nothing may be lost or torn.
+  @Test func aDiagnosticSinkTakesReportsFromManyThreadsAtOnce() {
+    let sink = DiagnosticSink()
+    DispatchQueue.concurrentPerform(iterations: 8) { thread in
+      for line in 1...500 {
+        sink.error(SourceLocation(file: "t\(thread).md", line: line, column: 1), "machine", "problem")
+      }
+    }
+    #expect(sink.diagnostics.count == 8 * 500)
+    #expect(Set(sink.diagnostics.map { "\($0.location.file):\($0.location.line)" }).count == 8 * 500)
+  }
+
   @Test(arguments: [
     ("64M", UInt64(64 << 20)), ("2G", UInt64(2 << 30)), ("2048MiB", UInt64(2048 << 20)), ("4096", UInt64(4096)),
     ("1k", UInt64(1024)),

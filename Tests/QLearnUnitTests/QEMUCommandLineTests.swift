@@ -113,8 +113,8 @@ import Testing
     let legacy = try machine("netdevs: [{id: n0, type: user}]\ndevices: [{kind: e1000, netdev: n0}]")
     #expect(!modern.devices.contains { $0.kind.legacyInterrupts })
     #expect(legacy.devices.contains { $0.kind.legacyInterrupts })
-    #expect(InitramfsBuilder.kernelArguments(lpj: 1, legacyInterrupts: false).contains("acpi=noirq"))
-    #expect(!InitramfsBuilder.kernelArguments(lpj: 1, legacyInterrupts: true).contains("acpi=noirq"))
+    #expect(KernelCommandLine.words(accelerator: .tcg, lpj: 1, legacyInterrupts: false).contains("acpi=noirq"))
+    #expect(!KernelCommandLine.words(accelerator: .tcg, lpj: 1, legacyInterrupts: true).contains("acpi=noirq"))
   }
 
   @Test func tapNamesAreThisSessionsOwnAndFitLinuxsLimit() {
@@ -208,11 +208,11 @@ import Testing
   @Test(arguments: course.lessons.map(\.id))
   func noTCGOnlyKernelArgumentReachesAKVMGuest(id: String) throws {
     let machine = try #require(Self.course.lesson(id)).machine
-    let kvm = SessionLauncher.kernelArguments(for: machine, accelerator: .kvm, lpj: 4_000_000)
+    let kvm = KernelCommandLine.words(for: machine, accelerator: .kvm, lpj: 4_000_000)
     #expect(!kvm.contains { $0.hasPrefix("lpj=") }, "lpj is measured under TCG")
     #expect(!kvm.contains("noapictimer"))
     #expect(!kvm.contains { $0.hasPrefix("initcall_blacklist=") })
-    let tcg = SessionLauncher.kernelArguments(for: machine, accelerator: .tcg, lpj: 4_000_000)
+    let tcg = KernelCommandLine.words(for: machine, accelerator: .tcg, lpj: 4_000_000)
     #expect(tcg.contains("lpj=4000000") && tcg.contains("noapictimer"))
   }
 }

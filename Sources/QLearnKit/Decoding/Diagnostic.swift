@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One problem found in a lesson or check file: what is wrong, where (`file:line:column` and the key path), and what to do.
 ///

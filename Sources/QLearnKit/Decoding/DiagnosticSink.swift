@@ -1,8 +1,11 @@
-/// Accumulates diagnostics while decoding or linting one file.
-public final class DiagnosticSink: @unchecked Sendable {
-  public private(set) var diagnostics: [Diagnostic] = []
+import Synchronization
+
+/// Accumulates diagnostics while decoding or linting one file; safe to report into from several threads.
+public final class DiagnosticSink: Sendable {
+  private let stored = Mutex<[Diagnostic]>([])
+  public var diagnostics: [Diagnostic] { stored.withLock { $0 } }
   public init() {}
-  public func report(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
+  public func report(_ diagnostic: Diagnostic) { stored.withLock { $0.append(diagnostic) } }
   public func error(
     _ location: SourceLocation, _ keyPath: String, _ message: String, suggestion: String? = nil
   ) {
@@ -13,5 +16,5 @@ public final class DiagnosticSink: @unchecked Sendable {
   ) {
     report(Diagnostic(location, keyPath, message, suggestion: suggestion, severity: .warning))
   }
-  public var isEmpty: Bool { diagnostics.isEmpty }
+  public var isEmpty: Bool { stored.withLock { $0.isEmpty } }
 }

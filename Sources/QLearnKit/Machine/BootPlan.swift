@@ -25,6 +25,9 @@ public struct BootPlan: Sendable, Equatable {
   public var networkAllowed = false
   /// Host PCI addresses for the machine's `vfio-pci` devices, in declaration order (``VFIOHost/assign(to:chosen:bound:)``).
   public var vfioHosts: [String] = []
+  /// The first serial port on QEMU's stdin/stdout instead of the session's console socket: for ``QEMUConsole``,
+  /// which boots a guest only to read its console (lpj calibration).
+  public var consoleOnStdio = false
 
   public struct BootImage: Sendable, Equatable {
     public var url: URL
@@ -54,4 +57,10 @@ public struct BootPlan: Sendable, Equatable {
 
   /// The files of the session folder.
   public var layout: SessionLayout { SessionLayout(folder: sessionDirectory) }
+
+  /// qboot's image when it is installed (Debian's qemu-system-x86 ships it), for ``qbootImage``.
+  public static var installedQboot: URL? {
+    let url = URL(fileURLWithPath: "/usr/share/qemu/qboot.rom")
+    return FileManager.default.fileExists(atPath: url.path) ? url : nil
+  }
 }

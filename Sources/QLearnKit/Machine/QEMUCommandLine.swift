@@ -70,8 +70,12 @@ public enum QEMUCommandLine {
     add("-append", (plan.kernelArguments + machine.kernelArguments).joined(separator: " "))
 
     // The console: a socket qlearn proxies to the learner, logged to a file qlearn owns.
-    add("-chardev", option("socket", [("id", "console"), ("path", plan.layout.consoleSocket.path), ("server", "on"), ("wait", "off"), ("logfile", plan.layout.consoleLog.path)]))
-    add("-serial", "chardev:console")
+    if plan.consoleOnStdio {
+      add("-serial", "stdio")
+    } else {
+      add("-chardev", option("socket", [("id", "console"), ("path", plan.layout.consoleSocket.path), ("server", "on"), ("wait", "off"), ("logfile", plan.layout.consoleLog.path)]))
+      add("-serial", "chardev:console")
+    }
     // The guest agent's private channel: qlearn's initramfs runs qemu-ga on the second serial port; a learner's own
     // system runs it on the virtio-serial port its distribution's service expects.
     add("-chardev", option("socket", [("id", "qga"), ("path", plan.layout.agentSocket.path), ("server", "on"), ("wait", "off")]))

@@ -5,6 +5,7 @@ import Foundation
 /// a second, where one `-device NAME,help` process per device takes minutes.
 enum QMPBatch {
   /// One reply: QMP's `return` value, or its error's description.
+  // @unchecked: `Any` holds what JSONSerialization parsed (strings, numbers, arrays, dictionaries), never mutated after.
   enum Reply: @unchecked Sendable {
     case value(Any)
     case error(String)

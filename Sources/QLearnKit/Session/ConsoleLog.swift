@@ -20,7 +20,7 @@ public struct ConsoleLog: Sendable, Equatable {
       if error.errno == ENOENT { return [] }
       throw error
     }
-    defer { close(fd) }
+    defer { try? closeOnce(fd, path) }  // read-only: nothing is lost if close fails
     var info = stat()
     try syscall("fstat", path) { fstat(fd, &info) }
     let size = Int(info.st_size)

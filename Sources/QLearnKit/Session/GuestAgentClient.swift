@@ -24,7 +24,7 @@ public final class GuestAgentClient: Sendable {
   /// qemu-ga, so `timeout` should cover a boot.
   public static func connect(path: String, timeout: Duration = .seconds(30)) async throws -> GuestAgentClient {
     let deadline = ContinuousClock.now + timeout
-    let socket = try await sessionOffload {
+    let socket = try await Blocking.run {
       do {
         return try UnixSocket.connect(path: path, timeout: timeout)
       } catch {

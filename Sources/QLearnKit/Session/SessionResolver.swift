@@ -69,11 +69,11 @@ public enum SessionResolver {
   /// Asks the supervisor to stop QEMU and waits for the session folder to go; removes it itself if need be.
   public static func stop(_ directory: SessionDirectory) async throws {
     if case .running(let record) = directory.state() {
-      kill(record.supervisorPID, SIGTERM)
+      try? Spawn.signal(record.supervisorPID, SIGTERM)  // gone already: the loop below sees the folder go
       for _ in 0..<100 where FileManager.default.fileExists(atPath: directory.url.path) {
         try await Task.sleep(for: .milliseconds(50))
       }
-      if let qemu = record.qemuPID, Spawn.isAlive(qemu) { kill(qemu, SIGKILL) }
+      if let qemu = record.qemuPID, Spawn.isAlive(qemu) { try? Spawn.signal(qemu, SIGKILL) }
     }
     directory.remove()
   }

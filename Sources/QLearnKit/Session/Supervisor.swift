@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -8,7 +9,7 @@ import Foundation
 ///
 /// `qlearn start` may be killed at any moment, and a learner may detach and come back later, so QEMU cannot be
 /// `qlearn start`'s own child. The supervisor runs in its own session and:
-/// - starts QEMU under `setpriv --pdeathsig KILL`, so QEMU dies with it, whatever kills it;
+/// - starts QEMU through ``Spawn/qemu(_:standard:)`` (under `setpriv --pdeathsig KILL`), so QEMU dies with it;
 /// - until `qlearn start` writes `keep` on its standard input, treats end-of-file there (start died during boot) as
 ///   an order to kill QEMU and remove the session;
 /// - on SIGTERM, SIGINT or SIGHUP stops QEMU (SIGTERM, then SIGKILL after a grace period) and removes the session;
@@ -25,16 +26,12 @@ public enum Supervisor {
 
     let argv = try JSONDecoder().decode([String].self, from: Data(contentsOf: session.argvFile))
     session.enter()  // the warm pool may move the folder; the working directory follows it
-    guard let qemu = argv.first, let setpriv = Command.which("setpriv")?.path else {
-      throw SupervisorError.cannotStart("setpriv (util-linux) or the QEMU command line is missing")
-    }
+    guard !argv.isEmpty else { throw SupervisorError.cannotStart("the QEMU command line is empty") }
     let log = try syscall("open", session.qemuOutput.path) {
       open(session.qemuOutput.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
     }
-    let pid = try Spawn.run(
-      [setpriv, "--pdeathsig", "KILL", "--", Command.which(qemu)?.path ?? qemu] + argv.dropFirst(),
-      standard: .init(output: log, error: log))
-    close(log)
+    let pid = try Spawn.qemu(argv, standard: .init(output: log, error: log))
+    try? closeOnce(log, session.qemuOutput.path)  // QEMU has its own copy
     if var record = try? session.readRecord() {
       record.qemuPID = pid
       try? session.write(record)
@@ -76,22 +73,22 @@ public enum Supervisor {
 
   /// SIGTERM lets QEMU close its files; SIGKILL follows if it has not gone in 3 seconds.
   static func stop(_ pid: pid_t) {
-    kill(pid, SIGTERM)
+    // Failure means QEMU has gone already, which is what stopping wants.
+    try? Spawn.signal(pid, SIGTERM)
     for _ in 0..<30 {
-      usleep(100_000)
+      Thread.sleep(forTimeInterval: 0.1)  // a plain thread of the supervisor's own, not the cooperative pool
       if !Spawn.isAlive(pid) { return }
     }
-    kill(pid, SIGKILL)
+    try? Spawn.signal(pid, SIGKILL)
   }
 }
 
 /// Whether the supervisor was told to stop (then the session folder goes away) or QEMU ended by itself.
-final class SupervisorState: @unchecked Sendable {
-  private let lock = NSLock()
-  private var removing = false
+final class SupervisorState: Sendable {
+  private let removing = Mutex(false)
 
-  func stopRequested() { lock.withLock { removing = true } }
-  var shouldRemove: Bool { lock.withLock { removing } }
+  func stopRequested() { removing.withLock { $0 = true } }
+  var shouldRemove: Bool { removing.withLock { $0 } }
 }
 
 public enum SupervisorError: Error, LocalizedError {

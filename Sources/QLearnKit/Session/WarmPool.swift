@@ -258,7 +258,7 @@ public struct WarmPool: Sendable {
 
     /// SIGCONT to a pooled guest's QEMU (stopped with SIGSTOP while it waits).
   static func wake(_ session: SessionDirectory) {
-    if let qemu = (try? session.readRecord())?.qemuPID, Spawn.isAlive(qemu) { kill(qemu, SIGCONT) }
+    if let qemu = (try? session.readRecord())?.qemuPID, Spawn.isAlive(qemu) { try? Spawn.signal(qemu, SIGCONT) }
   }
 
     public static func age(_ date: Date?) -> String {
@@ -290,7 +290,7 @@ public struct WarmPool: Sendable {
   func discardNow(_ slot: PoolSlot) {
     if case .running(let record) = slot.directory.state() {
       Self.wake(slot.directory)
-      kill(record.supervisorPID, SIGTERM)
+      try? Spawn.signal(record.supervisorPID, SIGTERM)  // gone already: nothing left to stop
     } else {
       slot.directory.remove()
     }

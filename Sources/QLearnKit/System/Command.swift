@@ -111,7 +111,7 @@ public struct Command: Sendable {
 }
 
 /// Hands the stderr bytes from the draining thread back to the caller; the semaphore orders the write before the read.
-private final class DataBox: @unchecked Sendable {
+private final class DataBox: @unchecked Sendable {  // @unchecked: written before `done` signals, read after it
   var data = Data()
   let done = DispatchSemaphore(value: 0)
 }

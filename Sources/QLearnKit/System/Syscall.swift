@@ -41,3 +41,29 @@ public func syscall<T>(
     throw SystemError(call: call(), subject: subject(), errno: code)
   }
 }
+
+/// Closes `fd` exactly once. `close` is never retried on `EINTR`: Linux releases the descriptor even when `close`
+/// reports `EINTR`, so a retry could close a descriptor another thread has just been given; `EINTR` counts as closed.
+/// Other failures (`EBADF`, `EIO` from a network file system) throw, naming `subject`.
+///
+/// `close` is the system call, replaceable so a test can see how often it is made.
+public func closeOnce(
+  _ fd: Int32, _ subject: @autoclosure () -> String = "", close: (Int32) -> Int32 = { closeDescriptor($0) }
+) throws(SystemError) {
+  guard close(fd) < 0 else { return }
+  let code = errno
+  if code == EINTR { return }
+  throw SystemError(call: "close", subject: subject(), errno: code)
+}
+
+/// The C library's `close`, under a name that a Swift `close()` method or parameter cannot shadow.
+@inline(__always)
+public func closeDescriptor(_ fd: Int32) -> Int32 {
+  #if canImport(Glibc)
+    Glibc.close(fd)
+  #elseif canImport(Musl)
+    Musl.close(fd)
+  #else
+    Darwin.close(fd)
+  #endif
+}

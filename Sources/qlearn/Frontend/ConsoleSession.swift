@@ -122,6 +122,7 @@ struct GuestTerminalSize {
 
   func apply(_ last: inout (Int, Int)?) async {
     var size = winsize()
+    // Raw: a probe whose failure is the answer (stdin is not a terminal), not an error to report.
     guard ioctl(STDIN_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0, size.ws_col > 0 else { return }
     let now = (Int(size.ws_row), Int(size.ws_col))
     if let last, last == now { return }

@@ -10,6 +10,7 @@ enum Table {
   /// The terminal's width, or 80 when it is not a terminal (a pipe, a file, a test).
   static var width: Int {
     var size = winsize()
+    // Raw: a probe whose failure is the answer (stdout is not a terminal), not an error to report.
     if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col >= 40 { return Int(size.ws_col) }
     return 80
   }
