@@ -106,15 +106,6 @@ public enum Pager {
 
   /// write(2) until every byte is out: a pipe or a tty may take less than asked.
   static func writeAll(_ text: String, to fileDescriptor: Int32) throws {
-    let bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-      let written = try bytes.withUnsafeBytes { buffer -> Int in
-        try syscall("write", "fd \(fileDescriptor)") {
-          write(fileDescriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-        }
-      }
-      offset += written
-    }
+    try FileDescriptorIO.writeAll(text.utf8, to: fileDescriptor, subject: "fd \(fileDescriptor)")
   }
 }

@@ -147,7 +147,7 @@ extension Spawn {
   /// ``QEMUConsole``'s reader thread).
   public static func qemu(_ argv: [String], standard: Standard) throws -> pid_t {
     guard let setpriv = Command.which("setpriv") else { throw CommandError.notFound(program: "setpriv") }
-    let name = argv.first ?? QEMUCapabilities.defaultBinary
+    guard let name = argv.first else { throw CommandError.launchFailed(command: "", reason: "an empty QEMU command line") }
     guard let binary = Command.which(name) else { throw CommandError.notFound(program: name) }
     return try run([setpriv.path, "--pdeathsig", "KILL", "--", binary.path] + argv.dropFirst(), standard: standard)
   }

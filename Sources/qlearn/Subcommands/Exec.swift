@@ -51,8 +51,8 @@ extension QLearn {
         _ = try SessionResolver.running(directory)
         throw error
       }
-      try? FileHandle.standardOutput.write(contentsOf: result.stdout)
-      try? FileHandle.standardError.write(contentsOf: result.stderr)
+      try? FileDescriptorIO.writeAll(result.stdout, to: STDOUT_FILENO)
+      try? FileDescriptorIO.writeAll(result.stderr, to: STDERR_FILENO)
       if result.exitCode != 0 { throw ExitCode(Int32(truncatingIfNeeded: result.exitCode)) }
     }
   }

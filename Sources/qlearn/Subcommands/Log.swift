@@ -39,7 +39,7 @@ extension QLearn {
           "The VM of '\(directory.lesson)' has no log '\(name)'. Its logs: \((["console"] + logs.sorted()).joined(separator: ", ")).")
       }
       if raw {
-        try? FileHandle.standardOutput.write(contentsOf: data)
+        try? FileDescriptorIO.writeAll(data, to: STDOUT_FILENO)
         return
       }
       // Guest and firmware output: shown as text, never as raw terminal control sequences.
