@@ -5,7 +5,7 @@ import Foundation
 /// Decoding catches schema errors; the linter adds what needs the whole picture: machine consistency
 /// (``MachineRules``), steps and their checks against the check library, headings in the prose, prerequisites and ids
 /// across lessons, and devices and properties against the installed QEMU.
-public struct LessonLinter {
+public struct LessonLinter: Sendable {
   public var checks: CheckLibrary
   /// nil when QEMU is not installed: device names are then checked against qlearn's catalog only.
   public var qemu: QEMUCapabilities?

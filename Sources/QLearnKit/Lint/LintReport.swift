@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The result of linting files and folders: every diagnostic, and how many lessons were read.
 public struct LintReport: Sendable {
@@ -16,7 +17,8 @@ public struct LintReport: Sendable {
   /// may name (the lessons being linted are always included).
   public static func run(paths: [URL], checksDirectory: URL?, course: [URL], cacheDirectory: URL) throws -> LintReport {
     let target = Course(paths: paths)
-    let known = Set(Course(paths: course).lessons.map(\.id) + target.lessons.map(\.id)
+    let others = paths.map(\.standardizedFileURL) == course.map(\.standardizedFileURL) ? target : Course(paths: course)
+    let known = Set(others.lessons.map(\.id) + target.lessons.map(\.id)
       + target.failures.compactMap { URL(fileURLWithPath: $0.file).deletingPathExtension().lastPathComponent })
     let library = try checksDirectory.map { try CheckLibrary(directory: $0) } ?? CheckLibrary(checks: [])
     let wanted = Set(target.lessons.flatMap { $0.machine.devices.map(\.kind.name) })
@@ -32,9 +34,18 @@ public struct LintReport: Sendable {
           suggestion: "Give each lesson its own id."))
     }
     var warnings: [Diagnostic] = []
-    for lesson in target.lessons + target.duplicates.map(\.lesson) {
-      diagnostics += linter.lint(lesson, known: known)
-      warnings += linter.warnings(lesson)
+    // Lessons are linted side by side, one per core: a lesson first linted waits mostly on the paused QEMU that probes
+    // its machine. Results are gathered in the lessons' order.
+    let lessons = target.lessons + target.duplicates.map(\.lesson)
+    let results = Mutex([Int: (errors: [Diagnostic], warnings: [Diagnostic])]())
+    DispatchQueue.concurrentPerform(iterations: lessons.count) { index in
+      let found = (linter.lint(lessons[index], known: known), linter.warnings(lessons[index]))
+      results.withLock { $0[index] = found }
+    }
+    for index in lessons.indices {
+      let found = results.withLock { $0[index] } ?? (errors: [], warnings: [])
+      diagnostics += found.errors
+      warnings += found.warnings
     }
     // Rules that warn from inside lint (a device no cached kernel drives) join the advice; errors stay errors.
     warnings += diagnostics.filter(\.isWarning)
