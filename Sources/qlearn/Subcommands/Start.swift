@@ -46,6 +46,7 @@ extension QLearn {
       let running = try await launcher.start(lesson, options: try boot.launchOptions())
       if running.adopted, WarmPool.refillsAfterAdoption() { PoolRefill.start([lesson.id], boot: boot, course: course) }
       await warnAboutGuestRequirements(running.directory)
+      await StepCheckpoints.takeAtBoot(running.directory, lesson: lesson)
       if !fresh { try await resume(running.directory) }
       if detach {
         print("\(lesson.id) is running (\(running.record.accelerator.uppercased()), kernel \(running.record.kernel)).")
