@@ -16,13 +16,12 @@ extension SessionDirectory {
 /// resynchronised and the guest clock set to the host's (it stood still in the file).
 public struct CheckpointRestorer: Sendable {
   public let session: SessionDirectory
-  public let shelf: CheckpointShelf
+  /// How long loading the state may take.
   public var timeout: Duration = .seconds(60)
 
-  public init(session: SessionDirectory, shelf: CheckpointShelf? = nil) {
-    self.session = session
-    self.shelf = shelf ?? CheckpointShelf(session: session)
-  }
+  public init(session: SessionDirectory) { self.session = session }
+
+  var shelf: CheckpointShelf { CheckpointShelf(session: session) }
 
   /// Restores `checkpoint`; the caller has closed its own QMP and agent connections (the QEMU they lead to goes away).
   public func restore(_ checkpoint: Checkpoint) async throws {
