@@ -53,7 +53,7 @@ timed() {
 for _ in $(seq "$runs"); do
   QLEARN_CHECKPOINTS=0 timed cold "$q" start "$lesson" --detach "${accel[@]}" >>"$results"
   "$q" stop "$lesson" >/dev/null
-  "$q" start "$lesson" --detach "${accel[@]}" >/dev/null
+  "$q" start "$lesson" --detach "${accel[@]}" >/dev/null 2>&1
   "$q" goto "$last" >/dev/null
   timed restore "$q" reset --step "$first" >>"$results"
   apply
