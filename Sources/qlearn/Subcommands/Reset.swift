@@ -32,8 +32,9 @@ extension QLearn {
 
     func run() async throws {
       if step { return try await StepResetRunner.run(step: target, lesson: lesson, course: course) }
-      guard let lesson = target ?? lesson else {
-        throw ValidationError("Name the lesson whose progress to forget, or give --step to reset the VM to a step's start.")
+      guard let lesson = target, self.lesson == nil else {
+        throw ValidationError(
+          "Name the lesson whose progress to forget (`qlearn reset LESSON`), or give --step to reset the VM to a step's start.")
       }
       // A lesson id that no longer has a file can still be reset, so that stale progress can be cleared.
       let store = try ProgressStore(directory: course.paths.data)
