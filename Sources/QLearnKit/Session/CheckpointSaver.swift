@@ -28,7 +28,12 @@ public struct CheckpointSaver: Sendable {
     case blocked(String)
     /// `QLEARN_CHECKPOINTS=0`.
     case disabled
+    /// The session folder's file system has too little room for one more checkpoint (`needed` bytes at most).
+    case noRoom(needed: UInt64, free: UInt64)
   }
+
+  /// Room left for the session's own disks to grow besides the checkpoints.
+  static let reserve: UInt64 = 64 << 20
 
   static let fdName = "qlearn-checkpoint"
 
@@ -41,6 +46,8 @@ public struct CheckpointSaver: Sendable {
       shelf.recordBlocked(blocked.joined(separator: "; "))
       return .blocked(blocked.joined(separator: "; "))
     }
+    let needed = try await upperBound(qmp: qmp) + Self.reserve
+    if let free = DiskSpace.available(at: session.url), free < needed { return .noRoom(needed: needed, free: free) }
     let started = ContinuousClock.now
     var checkpoint = Checkpoint(step: step, sequence: shelf.nextSequence(), stepStartedAt: stepStartedAt)
     let folder = shelf.directory(of: checkpoint)
@@ -51,7 +58,7 @@ public struct CheckpointSaver: Sendable {
       try await migrate(into: folder.appendingPathComponent(Checkpoint.stateName), step: step, qmp: qmp)
       try copyFiles(into: folder)
     } catch {
-      if wasRunning { try? await qmp.execute("cont") }
+      if wasRunning { _ = try? await qmp.execute("cont") }
       try? FileManager.default.removeItem(at: folder)
       throw error
     }
@@ -77,6 +84,18 @@ public struct CheckpointSaver: Sendable {
     try await qmp.execute("migrate", arguments: ["uri": .string("fd:" + Self.fdName)])
     try await MigrationWatch(qmp: qmp, lesson: session.lesson, step: step, direction: "save")
       .waitForCompletion(timeout: timeout)
+  }
+
+  /// What a checkpoint may take at most: all of the guest's RAM (QEMU's `query-memory-size-summary`; zero pages take
+  /// almost nothing) and the disk images as allocated now.
+  private func upperBound(qmp: QMPClient) async throws -> UInt64 {
+    let memory = try await qmp.execute("query-memory-size-summary")
+    let ram = UInt64(memory["base-memory"]?.int ?? 0) + UInt64(memory["plugged-memory"]?.int ?? 0)
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: session.url.path)) ?? []
+    return names.filter { $0.hasPrefix("disk-") }.reduce(ram) { total, name in
+      let values = try? session.url.appendingPathComponent(name).resourceValues(forKeys: [.totalFileAllocatedSizeKey])
+      return total + UInt64(values?.totalFileAllocatedSize ?? 0)
+    }
   }
 
   /// The disk images (`disk-*`, named by ``SessionLayout/diskImage(_:)``) and the step's baseline.

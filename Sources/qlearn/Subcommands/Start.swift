@@ -46,7 +46,9 @@ extension QLearn {
       let running = try await launcher.start(lesson, options: try boot.launchOptions())
       if running.adopted, WarmPool.refillsAfterAdoption() { PoolRefill.start([lesson.id], boot: boot, course: course) }
       await warnAboutGuestRequirements(running.directory)
-      await StepCheckpoints.takeAtBoot(running.directory, lesson: lesson)
+      if case .blocked(let why)? = await StepCheckpoints.takeAtBoot(running.directory, lesson: lesson) {
+        printError("note: QEMU cannot save this machine (\(why)), so `qlearn reset --step` boots it afresh and replays the steps before.")
+      }
       if !fresh { try await resume(running.directory) }
       if detach {
         print("\(lesson.id) is running (\(running.record.accelerator.uppercased()), kernel \(running.record.kernel)).")
