@@ -63,6 +63,15 @@ import Testing
       ])
   }
 
+  @Test func anAdoptedGuestsCommandLineFollowsItsFolder() {
+    let argv = ["qemu", "-chardev", "socket,id=qmp,path=/r/pool/a,,b.1/qmp.sock", "-drive", "file=/r/pool/a,,b.1/disk-d.qcow2", "-kernel", "/r/pool/a,b.1x/k"]
+    #expect(
+      CheckpointRestorer.relocated(argv, from: "/r/pool/a,b.1", to: "/r/sessions/les") == [
+        "qemu", "-chardev", "socket,id=qmp,path=/r/sessions/les/qmp.sock", "-drive", "file=/r/sessions/les/disk-d.qcow2",
+        "-kernel", "/r/pool/a,b.1x/k",
+      ])
+  }
+
   // MARK: Real QEMU under TCG
 
   func attempts(_ cli: QLearnCLI, _ lesson: String, _ step: String) throws -> Int {
@@ -108,6 +117,30 @@ import Testing
     #expect(try cli.run(["check"]).status == 1, "the answer went with the reset")
     #expect(try cli.run(["answer", "4"]).status == 0)
     #expect(try cli.run(["check"]).status == 0)
+  }
+
+  @Test func aGuestAdoptedFromThePoolBringsItsFirstCheckpoint() throws {
+    let cli = try QLearnCLI()
+    var environment = cli.environment
+    environment["QLEARN_POOL_SIZE"] = "1"
+    environment["QLEARN_POOL_REFILL"] = "0"
+    let pooled = { (arguments: [String]) in
+      try Command(try qlearnExecutableURL().path, arguments, currentDirectory: Repository.root, environment: environment).output()
+    }
+    defer {
+      _ = try? cli.run(["stop", "--all"])
+      _ = try? pooled(["pool", "drain"])
+    }
+    #expect(try pooled(["pool", "fill", "virtio-blk-queues", "--accel", "tcg", "--size", "1"]).status == 0)
+    let start = try pooled(["start", "virtio-blk-queues", "--detach", "--accel", "tcg"])
+    #expect(start.stderrText.contains("adopted a VM from the warm pool"), "\(start.stderrText)")
+    let session = SessionDirectory.forLesson("virtio-blk-queues", paths: cli.paths)
+    #expect(CheckpointShelf(session: session).all().map(\.step) == ["count-queues"], "saved by the pool, not by start")
+    #expect(try cli.run(["answer", "4"]).status == 0)
+    let reset = try cli.run(["reset", "--step"])
+    #expect(reset.stdoutText.contains("from its checkpoint"), "\(reset.stdoutText) \(reset.stderrText)")
+    #expect(try cli.run(["check"]).status == 1, "the answer went with the reset")
+    #expect(try cli.run(["exec", "--", "true"]).status == 0, "the restored QEMU runs in the lesson's folder")
   }
 
   @Test func aStepOfAnNVMeMachineIsResetByAFreshBootAndReplay() throws {

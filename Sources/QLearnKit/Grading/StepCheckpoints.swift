@@ -14,12 +14,15 @@ public enum StepCheckpoints {
     return try? await CheckpointSaver(session: session).save(step: step, stepStartedAt: record?.stepStartedAt, qmp: qmp)
   }
 
-  /// The first step's checkpoint, right after boot (or adoption from the pool), on a QMP connection of its own.
+  /// The first step's checkpoint, right after boot, on a QMP connection of its own. A guest adopted from the warm pool
+  /// brought its own (saved when the pool booted it), or QEMU's reasons it cannot be saved: that is the outcome then.
   @discardableResult
   public static func takeAtBoot(_ session: SessionDirectory, lesson: Lesson) async -> CheckpointSaver.Outcome? {
-    guard let first = lesson.steps.first, CheckpointShelf.configuredLimit() > 0,
-      let qmp = try? await QMPClient.connect(path: session.layout.qmpSocket.path)
-    else { return nil }
+    let shelf = CheckpointShelf(session: session)
+    guard let first = lesson.steps.first, shelf.limit > 0 else { return nil }
+    if let reasons = shelf.blockedReasons() { return .blocked(reasons) }
+    if let kept = shelf.latest(of: first.id) { return .saved(kept) }
+    guard let qmp = try? await QMPClient.connect(path: session.layout.qmpSocket.path) else { return nil }
     defer { qmp.close() }
     return await take(step: first.id, session: session, qmp: qmp)
   }

@@ -50,6 +50,21 @@ public struct CheckpointRestorer: Sendable {
       + ["-incoming", "defer"]
   }
 
+  /// Rewrites the session's recorded command line after its folder moved from `old` (a pooled guest adopted into the
+  /// lesson's folder): a restore starts QEMU again with it, and the sockets, disks and logs are in the new folder now.
+  public static func relocateArgv(in session: SessionDirectory, from old: URL) throws {
+    let argv = try JSONDecoder().decode([String].self, from: Data(contentsOf: session.argvFile))
+    try JSONEncoder().encode(relocated(argv, from: old.path, to: session.url.path)).write(to: session.argvFile, options: .atomic)
+  }
+
+  /// `argv` with every path inside folder `old` moved into `new` (also as QEMU quotes it in `key=value` options).
+  public static func relocated(_ argv: [String], from old: String, to new: String) -> [String] {
+    let pairs = [(old + "/", new + "/"), (QEMUCommandLine.quote(old) + "/", QEMUCommandLine.quote(new) + "/")]
+    return argv.map { argument in
+      pairs.reduce(argument) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
+    }
+  }
+
   /// Copies of the checkpoint's disks renamed over the session's: the old QEMU keeps writing to the files it has open
   /// until it is killed, and the new one opens the copies.
   private func placeDisks(from folder: URL) throws {
