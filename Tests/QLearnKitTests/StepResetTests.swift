@@ -72,6 +72,23 @@ import Testing
       ])
   }
 
+  @Test func aDescriptorPassedWithGetfdReachesQEMUAndTakesTheMigrationStream() async throws {
+    let (qemu, socket) = try startScratchQEMU()
+    defer { qemu.stop() }
+    let qmp = try await QMPClient.connect(path: socket, timeout: .seconds(10))
+    await #expect(throws: QMPError.self) { try await qmp.execute("getfd", arguments: ["fdname": "none"]) }
+    let session = SessionDirectory(url: URL(fileURLWithPath: socket).deletingLastPathComponent())
+    let outcome = try await CheckpointSaver(session: session, shelf: CheckpointShelf(session: session, limit: 2))
+      .save(step: "one", stepStartedAt: nil, qmp: qmp)
+    guard case .saved(let checkpoint) = outcome else {
+      Issue.record("expected a checkpoint, got \(outcome)")
+      return
+    }
+    let state = CheckpointShelf(session: session).directory(of: checkpoint).appendingPathComponent(Checkpoint.stateName)
+    let header = try FileHandle(forReadingFrom: state).read(upToCount: 4)
+    #expect(header == Data("QEVM".utf8), "QEMU wrote its migration stream (magic QEVM) into the file qlearn opened")
+  }
+
   // MARK: Real QEMU under TCG
 
   func attempts(_ cli: QLearnCLI, _ lesson: String, _ step: String) throws -> Int {
