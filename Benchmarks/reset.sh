@@ -24,7 +24,8 @@ QLEARN_RUNTIME_DIR=$(mktemp -d /tmp/qlreset.XXXXXX)
 QLEARN_DATA_DIR=$QLEARN_RUNTIME_DIR/data
 export QLEARN_RUNTIME_DIR QLEARN_DATA_DIR QLEARN_POOL_SIZE=0
 results=$(mktemp)
-trap '"$q" stop "$lesson" >/dev/null 2>&1 || true; rm -rf "$QLEARN_RUNTIME_DIR" "$results"' EXIT
+errors=$(mktemp)
+trap '"$q" stop "$lesson" >/dev/null 2>&1 || true; rm -rf "$QLEARN_RUNTIME_DIR" "$results" "$errors" "$errors.last"' EXIT
 now() { date +%s.%N; }
 
 # The lesson's first and last step ids and the last step's guest solution lines, from `qlearn show --json`-free
@@ -40,11 +41,12 @@ timed() {
   local kind=$1 t0 t1
   shift
   t0=$(now)
-  if "$@" >/dev/null 2>&1 && "$q" exec -- true; then
+  if "$@" >"$errors.last" 2>&1 && "$q" exec -- true 2>>"$errors.last"; then
     t1=$(now)
     echo "$kind $(echo "$t1 - $t0" | bc)"
   else
     echo "$kind failed"
+    { echo "$kind: $*"; tail -5 "$errors.last"; } >>"$errors"
   fi
 }
 
@@ -53,8 +55,8 @@ timed() {
 for _ in $(seq "$runs"); do
   QLEARN_CHECKPOINTS=0 timed cold "$q" start "$lesson" --detach "${accel[@]}" >>"$results"
   "$q" stop "$lesson" >/dev/null
-  "$q" start "$lesson" --detach "${accel[@]}" >/dev/null 2>&1
-  "$q" goto "$last" >/dev/null
+  "$q" start "$lesson" --detach "${accel[@]}" >/dev/null 2>&1 || echo "untimed start failed" >>"$errors"
+  "$q" goto "$last" >/dev/null 2>>"$errors" || echo "untimed goto $last failed" >>"$errors"
   timed restore "$q" reset --step "$first" >>"$results"
   apply
   timed checkpoint "$q" reset --step "$last" >>"$results"
@@ -64,9 +66,10 @@ for _ in $(seq "$runs"); do
 done
 echo "lesson: $lesson ($first .. $last), accelerator: ${ACCEL:-tcg}, runs: $runs each, alternating (command + one exec)"
 grep -c " failed$" "$results" >/dev/null && grep " failed$" "$results" | sort | uniq -c | sed 's/^/left out: /'
+[ -s "$errors" ] && sed 's/^/  /' "$errors"
 # "median min max n" of one kind's seconds.
 summary() {
-  grep "^$1 [0-9]" "$results" | cut -d' ' -f2 | sort -g |
+  grep "^$1 [0-9.]" "$results" | cut -d' ' -f2 | sort -g |
     awk '{ x[NR] = $1 } END { if (NR) print (NR % 2 ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2), x[1], x[NR], NR }'
 }
 read -r cold lo hi n <<<"$(summary cold)"
