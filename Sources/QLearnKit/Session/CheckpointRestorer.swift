@@ -26,10 +26,11 @@ public struct CheckpointRestorer: Sendable {
   /// Restores `checkpoint`; the caller has closed its own QMP and agent connections (the QEMU they lead to goes away).
   public func restore(_ checkpoint: Checkpoint) async throws {
     let folder = shelf.directory(of: checkpoint)
-    try placeDisks(from: folder)
     let argv = try JSONDecoder().decode([String].self, from: Data(contentsOf: session.argvFile))
     try JSONEncoder().encode(Self.incomingArguments(argv)).write(to: session.restartArgvFile, options: .atomic)
     let record = try SessionResolver.running(session)
+    // From here on the running QEMU is replaced: its disks are swapped under it just before it is killed.
+    try placeDisks(from: folder)
     kill(record.supervisorPID, Supervisor.restartSignal)
     try await waitForNewQEMU(replacing: record.qemuPID)
     let qmp = try await QMPClient.connect(path: session.layout.qmpSocket.path, timeout: .seconds(10))
