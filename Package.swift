@@ -1,9 +1,14 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// qlearn runs on Linux only: it boots guests with Linux's QEMU, /dev/kvm, ptys, epoll-free poll loops, posix_spawn
+// signal masks and Glibc, and its Darwin branches were never finished. Say so here, before anything compiles.
+#if !os(Linux)
+  #error("qlearn builds and runs on Linux only (Debian 12 is what it is tested on); see README.md.")
+#endif
+
 let package = Package(
   name: "qlearn",
-  platforms: [.macOS(.v13)],
   products: [
     .executable(name: "qlearn", targets: ["qlearn"]),
     .library(name: "QLearnKit", targets: ["QLearnKit"]),
@@ -37,10 +42,23 @@ let package = Package(
         "QLearnWeb",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
-    .testTarget(
-      name: "QLearnKitTests",
-      dependencies: ["QLearnKit", "QLearnWeb"],
+    // Tests: fast pure-logic unit tests (run in parallel), integration tests that boot QEMU, drive tmux, a browser or
+    // the built qlearn (run serially), and what both share: helpers, fixtures, and a progress writer to kill.
+    .target(
+      name: "QLearnTestSupport",
+      dependencies: ["QLearnKit"],
+      path: "Tests/QLearnTestSupport",
       resources: [.copy("Fixtures")]),
+    .executableTarget(
+      name: "progress-recorder",
+      dependencies: ["QLearnKit"],
+      path: "Tests/ProgressRecorder"),
+    .testTarget(
+      name: "QLearnUnitTests",
+      dependencies: ["QLearnKit", "QLearnWeb", "QLearnTestSupport", "qlearn"]),
+    .testTarget(
+      name: "QLearnIntegrationTests",
+      dependencies: ["QLearnKit", "QLearnWeb", "QLearnTestSupport", "qlearn", "progress-recorder"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Fuzzes qlearn's untrusted-input front end with libFuzzer: lesson files (bytes -> YAML -> lesson -> lint), check
-# files, and the Markdown terminal renderer. Builds Fuzz/ with -sanitize=fuzzer,address, seeds each corpus from
+# files, and the Markdown renderers (terminal and HTML). Builds Fuzz/ with -sanitize=fuzzer,address, seeds each corpus from
 # Lessons/, Checks/ and the lint fixtures, runs each target for MINUTES, and prints executions, coverage and findings.
 #
 #   Benchmarks/fuzz.sh MINUTES [TARGET...]     (targets: FuzzLesson FuzzCheckFile FuzzMarkdown; default all)
 #
 # Crashes, hangs (-timeout) and runaway memory (-rss_limit_mb) are written to .fuzz/artifacts/TARGET/; each one found
-# becomes a regression test in Tests/QLearnKitTests. Leak detection is off: Foundation's Process.run leaks a weak
+# becomes a regression test in Tests/QLearnUnitTests. Leak detection is off: Foundation's Process.run leaks a weak
 # reference's side table (32 bytes a run) whenever lint starts QEMU for a machine probe, which is not qlearn's leak.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,9 +29,9 @@ for target in "${targets[@]}"; do
   artifacts=$work/artifacts/$target
   mkdir -p "$corpus" "$artifacts"
   case $target in
-    FuzzLesson) cp Lessons/*.md Tests/QLearnKitTests/Fixtures/lessons/*/*.md "$corpus"/ 2>/dev/null || true ;;
+    FuzzLesson) cp Lessons/*.md Tests/QLearnTestSupport/Fixtures/lessons/*/*.md "$corpus"/ 2>/dev/null || true ;;
     FuzzCheckFile) cp Checks/*.yaml "$corpus"/ ;;
-    FuzzMarkdown) cp Lessons/*.md Tests/QLearnKitTests/Fixtures/markdown/*.md "$corpus"/ ;;
+    FuzzMarkdown) cp Lessons/*.md Tests/QLearnTestSupport/Fixtures/markdown/*.md Tests/QLearnTestSupport/Fixtures/web/hostile/*.md "$corpus"/ ;;
   esac
   log=$work/$target.log
   echo "== $target: $minutes min, corpus $(ls "$corpus" | wc -l) files" >&2

@@ -46,7 +46,7 @@ final class ConsoleHub: Sendable {
       let path = self.path
       let socket: UnixSocket
       do {
-        socket = try await offload { try UnixSocket.connect(path: path, timeout: .seconds(5)) }
+        socket = try await Blocking.run { try UnixSocket.connect(path: path, timeout: .seconds(5)) }
       } catch {
         detach(id)
         throw error
@@ -185,13 +185,5 @@ final class ConsoleHubs: Sendable {
       hubs[path] = hub
       return hub
     }
-  }
-}
-
-/// Runs blocking work on a thread of its own, leaving Swift's cooperative threads free.
-func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-  try await withCheckedThrowingContinuation { continuation in
-    let thread = Thread { continuation.resume(with: Result { try body() }) }
-    thread.start()
   }
 }

@@ -22,12 +22,12 @@ public enum SharedConsole {
 }
 
 /// The listening end of ``SharedConsole``: a non-blocking unix socket, private to the user.
-final class SharedConsoleListener: @unchecked Sendable {
+final class SharedConsoleListener: Sendable {
   let path: String
   let fileDescriptor: Int32
 
   init(path: String) throws {
-    unlink(path)
+    Self.removeSocketFile(path)
     var address = sockaddr_un()
     address.sun_family = sa_family_t(AF_UNIX)
     let bytes = Array(path.utf8)
@@ -49,8 +49,8 @@ final class SharedConsoleListener: @unchecked Sendable {
       try syscall("chmod", path) { chmod(path, 0o600) }
       try syscall("listen", path) { listen(fd, 8) }
     } catch {
-      _ = Glibc.close(fd)
-      unlink(path)
+      try? closeOnce(fd, path)
+      Self.removeSocketFile(path)
       throw error
     }
     self.path = path
@@ -60,12 +60,21 @@ final class SharedConsoleListener: @unchecked Sendable {
   /// A waiting client, or nil when none is.
   func accept() -> UnixSocket? {
     guard let fd = try? syscall("accept", path, { Glibc.accept(fileDescriptor, nil, nil) }) else { return nil }
-    _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+    // Swift's Glibc module lacks accept4; a child spawned meanwhile closes every inherited descriptor (Spawn.run).
+    guard (try? syscall("fcntl", path) { fcntl(fd, F_SETFD, FD_CLOEXEC) }) != nil else {
+      try? closeOnce(fd, path)
+      return nil
+    }
     return try? UnixSocket.adopting(fileDescriptor: fd, name: path)
   }
 
   func close() {
-    unlink(path)
-    _ = Glibc.close(fileDescriptor)
+    Self.removeSocketFile(path)
+    try? closeOnce(fileDescriptor, path)
+  }
+
+  /// Removes the socket file; its absence (never created, or removed already) is no error.
+  private static func removeSocketFile(_ path: String) {
+    _ = try? syscall("unlink", path) { unlink(path) }
   }
 }

@@ -14,7 +14,7 @@ struct QLearn: AsyncParsableCommand {
     subcommands: [
       List.self, Show.self, Start.self, Attach.self, Check.self, Hint.self, Answer.self, Next.self, Goto.self,
       Skip.self, Monitor.self, Exec.self, Log.self, Status.self, Stop.self, Kernels.self, Verify.self,
-      Lint.self, Progress.self, Reset.self, Pool.self, Serve.self, DebugRecord.self, Supervise.self,
+      Lint.self, Progress.self, Reset.self, Pool.self, Serve.self, Supervise.self,
     ]
   )
 

@@ -17,7 +17,7 @@ public struct CheckLibrary: Sendable {
     for name in names {
       let url = directory.appendingPathComponent(name)
       let (check, problems) = Self.parse(
-        try String(contentsOf: url, encoding: .utf8), file: CheckLibrary.displayPath(url), fileName: name)
+        try String(contentsOf: url, encoding: .utf8), file: SourceLocation.displayPath(url), fileName: name)
       if let check { checks[check.name] = check }
       diagnostics += problems
     }
@@ -47,9 +47,14 @@ public struct CheckLibrary: Sendable {
     return (nil, sink.diagnostics)
   }
 
-  static func displayPath(_ url: URL) -> String {
-    let cwd = FileManager.default.currentDirectoryPath + "/"
-    return url.path.hasPrefix(cwd) ? String(url.path.dropFirst(cwd.count)) : url.path
+  /// Validates a lesson's use of a check once (``validate(_:sink:path:)``): the check ready to grade, or its first problem.
+  public func load(_ use: CheckUse, path: String) -> Result<LoadedCheck, InvalidCheckUse> {
+    let sink = DiagnosticSink()
+    guard let definition = checks[use.name], let values = validate(use, sink: sink, path: path) else {
+      let detail = sink.diagnostics.first.map { $0.message } ?? "there is no check named '\(use.name)'"
+      return .failure(InvalidCheckUse(name: use.name, detail: detail))
+    }
+    return .success(LoadedCheck(definition: definition, values: values, written: Set(use.arguments.keys)))
   }
 
   /// Checks a lesson's use of a check: the check exists, every argument is a declared parameter of the right type, and every

@@ -6,18 +6,26 @@ import Foundation
 /// State lives in the session folder (the record's `step`, `baseline.json`, `answer.txt`) because every command is a
 /// new process; progress (attempts, hints, skips, step starts) goes to the ``ProgressStore`` when one is given.
 public struct GradingSession: Sendable {
-  public let lesson: Lesson
+  /// The lesson with its checks validated once, when it was loaded.
+  public let loaded: LoadedLesson
   public let live: LiveSession
   public let grader: StepGrader
   /// Where attempts and events are recorded; nil records nothing (verification).
   public let store: ProgressStore?
 
-  public init(lesson: Lesson, library: CheckLibrary, live: LiveSession, store: ProgressStore?) {
-    self.lesson = lesson
+  public init(lesson: LoadedLesson, live: LiveSession, store: ProgressStore?) {
+    self.loaded = lesson
     self.live = live
-    self.grader = StepGrader(library: library)
+    self.grader = StepGrader(library: lesson.library)
     self.store = store
   }
+
+  /// Loads `lesson`'s checks from `library` now; callers that hold a ``LoadedLesson`` pass it instead.
+  public init(lesson: Lesson, library: CheckLibrary, live: LiveSession, store: ProgressStore?) {
+    self.init(lesson: LoadedLesson(lesson, library: library), live: live, store: store)
+  }
+
+  public var lesson: Lesson { loaded.lesson }
 
   public var directory: SessionDirectory { live.directory }
 
@@ -89,7 +97,8 @@ public struct GradingSession: Sendable {
   /// everything, for the author.
   public func grade(_ step: Step, attempt: Int? = nil) async throws -> StepGrade {
     let baseline = try await baseline(for: step)
-    return try await grader.grade(step, lesson: lesson, session: live, baseline: baseline, attempt: attempt)
+    return try await grader.grade(
+      step, checks: loaded.checks(of: step), lesson: lesson.id, session: live, baseline: baseline, attempt: attempt)
   }
 
   /// What `qlearn check` reports.

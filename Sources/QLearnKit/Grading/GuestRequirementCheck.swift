@@ -17,7 +17,8 @@ extension GradingSession {
     let probe = Step(
       id: "guest_requires", title: "guest requirements", goal: "", heading: "", hints: [],
       checks: lesson.guestRequires.map(\.check), solution: [], location: first.check.location)
-    let grade = try await grader.grade(probe, lesson: lesson, session: live, baseline: nil)
+    let grade = try await grader.grade(
+      probe, checks: loaded.guestChecks, lesson: lesson.id, session: live, baseline: nil)
     return zip(lesson.guestRequires, grade.checks)
       .filter { !$0.1.passed }
       .map { UnmetGuestRequirement(requirement: $0.0, report: $0.1) }

@@ -14,6 +14,11 @@ public struct LessonVerifier: Sendable {
   /// How long a solution's effects may take to show: hotplug is asynchronous, and pciehp waits 5 s after the attention
   /// button before it powers a slot off. Checks are polled, so a quick step costs nothing extra.
   public var settle: Duration = .seconds(15)
+  /// The runtime folder of a whole verify run (its sessions and its look-ahead pool, see ``CourseVerifier``); nil: each
+  /// lesson boots under a folder of its own, removed when it is done.
+  public var runtime: URL?
+  /// Called when a lesson's VM is up (booted or adopted) and its grading begins.
+  public var onBooted: (@Sendable (String) -> Void)?
 
   public init(library: CheckLibrary, paths: Paths, options: LaunchOptions) {
     self.library = library
@@ -49,6 +54,8 @@ public struct LessonVerifier: Sendable {
     public var steps: [StepReport] = []
     public var accelerator: String?
     public var bootSeconds: Double = 0
+    /// The VM was booted ahead while earlier lessons were graded (``CourseVerifier``), and taken from its pool.
+    public var bootedAhead = false
     public var totalSeconds: Double = 0
     /// A failure outside the steps (boot, stopping).
     public var error: String?
@@ -70,8 +77,8 @@ public struct LessonVerifier: Sendable {
     }
     var report = LessonReport(lesson: lesson.id, outcome: .defective)
     // Short and private: socket paths must fit sockaddr_un, and nothing else may use this folder.
-    let runtime = URL(fileURLWithPath: "/tmp/qlv-\(getpid())-\(UUID().uuidString.prefix(8))")
-    defer { try? FileManager.default.removeItem(at: runtime) }
+    let runtime = self.runtime ?? URL(fileURLWithPath: "/tmp/qlv-\(getpid())-\(UUID().uuidString.prefix(8))")
+    defer { if self.runtime == nil { try? FileManager.default.removeItem(at: runtime) } }
     var ownPaths = paths
     ownPaths.runtime = runtime
     // A hung boot that the launcher tried again goes into the report.
@@ -93,7 +100,9 @@ public struct LessonVerifier: Sendable {
       return report
     }
     report.accelerator = running.record.accelerator
+    report.bootedAhead = running.adopted
     report.bootSeconds = (ContinuousClock.now - started).seconds
+    onBooted?(lesson.id)
     let live = LiveSession(directory: running.directory, lesson: lesson.id)
     let session = GradingSession(lesson: lesson, library: library, live: live, store: nil)
     report.outcome = await verifySteps(of: lesson, session: session, report: &report)

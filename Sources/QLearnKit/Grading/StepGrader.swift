@@ -1,38 +1,5 @@
 import Foundation
 
-/// One check of a step, graded: its verdict and, for the learner, what was expected and what was found.
-public struct CheckReport: Sendable, Equatable {
-  /// The check's name in the library (`answer-equals`).
-  public var name: String
-  /// The name with its arguments, as the learner reads it (`path-count pattern=/sys/... value=0`).
-  public var label: String
-  public var passed: Bool
-  public var expected: String
-  public var actual: String
-  /// A question's answer that the learner may not see yet: `expected` then says so instead of naming it.
-  public var hidesExpected: Bool = false
-
-  /// What a learner reads about a failure: `"4" is not it` for a question, `expected X, actual Y` otherwise.
-  public var failureText: String {
-    hidesExpected ? (actual.hasPrefix("\"") ? "\(actual) is not it" : actual) : "expected \(expected), actual \(actual)"
-  }
-
-  public var outcome: CheckOutcome {
-    CheckOutcome(name: name, passed: passed, expected: expected, actual: actual, message: passed ? "" : failureText)
-  }
-
-  /// What `expected` says while a question's answer is hidden.
-  public static let hiddenExpectation = "the answer (not shown)"
-}
-
-/// A step graded once.
-public struct StepGrade: Sendable, Equatable {
-  public var step: String
-  public var checks: [CheckReport]
-  public var passed: Bool { !checks.isEmpty && checks.allSatisfy(\.passed) }
-  public var outcomes: [CheckOutcome] { checks.map(\.outcome) }
-}
-
 /// Evaluates a step's checks against the live session.
 public struct StepGrader: Sendable {
   public let library: CheckLibrary
@@ -48,32 +15,50 @@ public struct StepGrader: Sendable {
   public func grade(
     _ step: Step, lesson: Lesson, session: LiveSession, baseline: StepBaseline?, attempt: Int? = nil
   ) async throws -> StepGrade {
+    try await grade(
+      step, checks: LoadedLesson.load(step, library: library), lesson: lesson.id, session: session, baseline: baseline,
+      attempt: attempt)
+  }
+
+  /// Grades `step` by its checks as loaded once (``LoadedLesson``); a check that did not load throws
+  /// ``GradingError/invalidCheck(lesson:step:detail:)`` with its problem.
+  public func grade(
+    _ step: Step, checks: [Result<LoadedCheck, InvalidCheckUse>], lesson: String, session: LiveSession,
+    baseline: StepBaseline?, attempt: Int? = nil
+  ) async throws -> StepGrade {
     var reports: [CheckReport] = []
-    for (index, use) in step.checks.enumerated() {
-      let sink = DiagnosticSink()
-      guard let definition = library.checks[use.name],
-        let values = library.validate(use, sink: sink, path: "steps.\(step.id).checks[\(index)]")
-      else {
-        let detail = sink.diagnostics.first.map { $0.message } ?? "there is no check named '\(use.name)'"
-        throw GradingError.invalidCheck(lesson: lesson.id, step: step.id, detail: detail)
+    for loaded in checks {
+      let check: LoadedCheck
+      switch loaded {
+      case .success(let valid): check = valid
+      case .failure(let invalid): throw GradingError.invalidCheck(lesson: lesson, step: step.id, detail: invalid.detail)
       }
-      let observation = try await GuestProbes.observe(
-        definition.inspect, values: values, session: session, baseline: baseline)
-      let results = definition.expect.map {
-        ExpectationEvaluator.evaluate($0, on: observation, values: values)
-      }
-      let failed = results.first { !$0.passed }
-      var report = CheckReport(
-        name: use.name, label: Self.label(use.name, values: values.filter { use.arguments[$0.key] != nil }),
-        passed: failed == nil && !results.isEmpty,
-        expected: failed?.expected ?? results.map(\.expected).joined(separator: "; "),
-        actual: failed?.actual ?? results.map(\.actual).joined(separator: "; "))
-      if case .answer = definition.inspect, let attempt, !Self.reveals(values, attempt: attempt) {
-        report = Self.hidingAnswer(report)
-      }
-      reports.append(report)
+      reports.append(try await report(check, session: session, baseline: baseline, attempt: attempt))
     }
     return StepGrade(step: step.id, checks: reports)
+  }
+
+  /// One check's report: what it observed against what it expects, the answer hidden unless this attempt reveals it.
+  func report(_ check: LoadedCheck, session: LiveSession, baseline: StepBaseline?, attempt: Int?) async throws
+    -> CheckReport
+  {
+    let definition = check.definition
+    let values = check.values
+    let observation = try await GuestProbes.observe(
+      definition.inspect, values: values, session: session, baseline: baseline)
+    let results = definition.expect.map {
+      ExpectationEvaluator.evaluate($0, on: observation, values: values)
+    }
+    let failed = results.first { !$0.passed }
+    let report = CheckReport(
+      name: check.name, label: Self.label(check.name, values: values.filter { check.written.contains($0.key) }),
+      passed: failed == nil && !results.isEmpty,
+      expected: failed?.expected ?? results.map(\.expected).joined(separator: "; "),
+      actual: failed?.actual ?? results.map(\.actual).joined(separator: "; "))
+    if case .answer = definition.inspect, let attempt, !Self.reveals(values, attempt: attempt) {
+      return Self.hidingAnswer(report)
+    }
+    return report
   }
 
   /// Whether a question check reveals its answer on this attempt: only with `reveal_after: N` (N > 0), from attempt N.

@@ -29,7 +29,7 @@ public struct StepReplay: Sendable {
   /// in the learner's progress but the start of `target`. Throws ``GradingError/solutionFailed`` when a solution fails
   /// or its checks do not pass within ``settle``; the VM then stays on that step.
   public func apply(_ steps: [Step], then target: Step, progress: Progress) async throws {
-    let quiet = GradingSession(lesson: session.lesson, library: session.grader.library, live: session.live, store: nil)
+    let quiet = GradingSession(lesson: session.loaded, live: session.live, store: nil)
     for step in steps {
       let started = ContinuousClock.now
       let number = (session.lesson.steps.firstIndex { $0.id == step.id } ?? 0) + 1

@@ -33,40 +33,6 @@ public struct InitramfsBuilder: Sendable {
     self.progress = progress
   }
 
-  /// Initcalls that only test or register what no lesson uses, and cost most under TCG on Debian's 6.12
-  /// (initcall_debug: 75, 63 and 39 ms): the KDF self-test, the jitter entropy RNG's health test and registration (the
-  /// kernel's DRBG then seeds without it), and the "encrypted" key type. The log says "blacklisting initcall" for each.
-  /// `Benchmarks/compare-start.sh 9` with and without: 6.12 1.47 s against 1.74 s, 6.1 1.21 s against 1.35 s.
-  static let tcgSkippedInitcalls = ["crypto_kdf108_init", "jent_mod_init", "init_encrypted"]
-
-  /// The kernel command line for a qlearn guest: the serial console plus the words that shorten a TCG boot.
-  ///
-  /// `lpj=` skips the delay-loop calibration; `cryptomgr.notests` skips the crypto self-tests (one boot in ~320 hung
-  /// in them); `tsc=reliable no_timer_check` stop the kernel second-guessing TCG's clocks; `i8042.*` skip probing a
-  /// keyboard nobody types on; `rodata=off` saves the page-table split; `panic=-1` with `-no-reboot` makes a panic end
-  /// QEMU instead of hanging.
-  /// - Parameters:
-  ///   - legacyInterrupts: a declared device needs PCI INTx routing, so ACPI must keep doing it.
-  ///   - tcg: the guest runs under TCG, where ``tcgSkippedInitcalls`` go and `noapictimer` pays: calibrating the local
-  ///     APIC timer waits 100 ms of wall time against the PIT, and every per-CPU tick is an emulated interrupt.
-  ///     `qlearn start nvme-queues --detach`, 11 interleaved runs each: 1.34 s median with it, 1.42 s without;
-  ///     `Benchmarks/grading.sh` showed no steady cost. The PIT's tick is broadcast instead: `/proc/interrupts` counts
-  ///     it on IRQ 0 ("timer") and `LOC` stays 0 on CPU 0. Measured and left out: booting fewer CPUs (`maxcpus=2`,
-  ///     the rest onlined by `/init` before the drivers probe), skipping init_kprobe_trace too, stripping module
-  ///     signatures and BTF: no gain.
-  public static func kernelArguments(
-    lpj: Int?, quiet: Bool = true, legacyInterrupts: Bool = true, tcg: Bool = false
-  ) -> [String] {
-    var words = ["console=ttyS0"]
-    if let lpj { words.append("lpj=\(lpj)") }
-    words += ["cryptomgr.notests", "tsc=reliable", "no_timer_check", "i8042.noaux", "i8042.nokbd", "rodata=off"]
-    if !legacyInterrupts { words.append("acpi=noirq") }
-    if tcg { words += ["noapictimer", "initcall_blacklist=\(tcgSkippedInitcalls.joined(separator: ","))"] }
-    if quiet { words.append("quiet") }
-    words.append("panic=-1")
-    return words
-  }
-
   /// The image for `spec`, built on first use and then served from the cache. A cached image is checked against the
   /// size and hash recorded when it was built; a damaged one is rebuilt, saying so.
   public func image(for spec: GuestImageSpec) throws -> URL {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Which modaliases a kernel has a driver for: its modules.alias (loadable modules) and the aliases of its built-in
 /// drivers (`modules.builtin.modinfo`). Lint asks it about every kernel in qlearn's cache, so that a device the guest
@@ -69,16 +70,15 @@ public struct KernelDrivers: Sendable {
 
   private static let memo = Memo()
 
-  private final class Memo: @unchecked Sendable {
-    private let lock = NSLock()
-    private var tables: [String: [KernelDrivers]] = [:]
+  private final class Memo: Sendable {
+    private let tables = Mutex<[String: [KernelDrivers]]>([:])
     func get(_ key: String, _ make: () -> [KernelDrivers]) -> [KernelDrivers] {
-      lock.lock()
-      defer { lock.unlock() }
-      if let found = tables[key] { return found }
-      let made = make()
-      tables[key] = made
-      return made
+      tables.withLock { tables in
+        if let found = tables[key] { return found }
+        let made = make()
+        tables[key] = made
+        return made
+      }
     }
   }
 }

@@ -47,14 +47,9 @@ public struct KernelProvider: Sendable {
   /// - Parameter version: a release prefix such as "6.12" or "6.1.0-56-amd64"; nil means ``defaultVersion`` for a
   ///   Debian package and any release for the host's kernel.
   public func kernel(explicit: URL?, modules: URL?, version: String?) async throws -> Kernel {
+    // Downloading and decompressing take seconds: do it on a thread of its own, not on the cooperative pool.
     let provider = self
-    return try await withCheckedThrowingContinuation { continuation in
-      // Downloading and decompressing take seconds: do it on a thread of its own, not on the cooperative pool.
-      Thread {
-        continuation.resume(
-          with: Result { try provider.kernelBlocking(explicit: explicit, modules: modules, version: version) })
-      }.start()
-    }
+    return try await Blocking.run { try provider.kernelBlocking(explicit: explicit, modules: modules, version: version) }
   }
 
   /// The blocking body of ``kernel(explicit:modules:version:)``.

@@ -22,12 +22,10 @@ public enum LoopsPerJiffy {
       return value
     }
     progress("calibrating the guest's delay loop (once per host and kernel)")
-    let arguments = InitramfsBuilder.kernelArguments(lpj: nil, quiet: false)
-    let qemu = try QEMUConsole(arguments: [
-      "-machine", "pc", "-accel", "tcg", "-nodefaults", "-display", "none", "-no-reboot", "-m", "256M",
-      "-kernel", kernel.fastBootImage.path, "-initrd", initramfs.path,
-      "-append", arguments.joined(separator: " "), "-serial", "stdio",
-    ])
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qlearn-lpj-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    try Paths.ensureDirectory(folder)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let qemu = try QEMUConsole(argv: commandLine(kernel: kernel, initramfs: initramfs, folder: folder))
     defer { qemu.terminate() }
     guard qemu.waitFor(InitScript.readyLine, timeout: 120), let value = parse(kernelLog: qemu.output) else {
       throw CalibrationError.noLpj(version: kernel.version, log: String(qemu.output.suffix(1500)))
@@ -35,6 +33,19 @@ public enum LoopsPerJiffy {
     try Paths.ensureDirectory(file.deletingLastPathComponent())
     try Data("\(value)\n".utf8).write(to: file, options: .atomic)
     return value
+  }
+
+  /// The calibration boot's QEMU command line: a default machine booting as a session's would under TCG (same
+  /// builder, same kernel words), except that the kernel is not quiet (its log carries `lpj=`) and the console is on
+  /// stdio. `folder` holds the sockets QEMU opens for the agent and monitors, which nothing connects to.
+  static func commandLine(kernel: Kernel, initramfs: URL, folder: URL) -> [String] {
+    let machine = Machine()
+    var plan = BootPlan(
+      accelerator: .tcg, kernel: kernel.fastBootImage, initrd: initramfs,
+      kernelArguments: KernelCommandLine.words(for: machine, accelerator: .tcg, lpj: nil, quiet: false),
+      sessionDirectory: folder, qbootImage: BootPlan.installedQboot)
+    plan.consoleOnStdio = true
+    return QEMUCommandLine.arguments(for: machine, plan: plan)
   }
 
   /// Host name plus CPU model: the delay loop runs on the host's CPU through TCG, so a new machine needs a new value.

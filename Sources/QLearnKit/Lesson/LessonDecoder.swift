@@ -139,17 +139,3 @@ public struct LessonDecoder {
     }
   }
 }
-
-extension NodeReader {
-  /// One of an enumeration's raw values, listing the allowed ones (and the closest) when it is not.
-  public func enumeration<E: RawRepresentable & CaseIterable>(_ type: E.Type, what: String) -> E?
-  where E.RawValue == String {
-    guard let text = string() else { return nil }
-    if let value = E(rawValue: text) { return value }
-    let allowed = E.allCases.map(\.rawValue)
-    fail(
-      "'\(TerminalSafe.clip(text))' is not \(what)" + Spelling.didYouMean(text, in: allowed),
-      suggestion: "Use one of: \(allowed.joined(separator: ", ")).")
-    return nil
-  }
-}

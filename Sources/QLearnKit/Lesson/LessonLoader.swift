@@ -4,7 +4,7 @@ import Foundation
 public enum LessonLoader {
   /// A parsed lesson, or the diagnostics that stopped it.
   public static func load(_ url: URL, displayPath: String? = nil) -> Result<Lesson, LessonError> {
-    let file = displayPath ?? CheckLibrary.displayPath(url)
+    let file = displayPath ?? SourceLocation.displayPath(url)
     let text: String
     do {
       let data = try Data(contentsOf: url)

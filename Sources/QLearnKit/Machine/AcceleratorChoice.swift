@@ -49,10 +49,13 @@ public struct AcceleratorChoice: Sendable {
 
   /// Why `/dev/kvm` cannot be used, or nil when it opens for reading and writing.
   public static func kvmDeviceProblem() -> String? {
-    let fd = open("/dev/kvm", O_RDWR | O_CLOEXEC)
-    if fd < 0 { return "/dev/kvm: \(String(cString: strerror(errno)))" }
-    close(fd)
-    return nil
+    do {
+      let fd = try syscall("open", "/dev/kvm") { open("/dev/kvm", O_RDWR | O_CLOEXEC) }
+      try? closeOnce(fd, "/dev/kvm")
+      return nil
+    } catch {
+      return "/dev/kvm: \(error.reason)"
+    }
   }
 
   var markerFile: URL { cacheDirectory.appendingPathComponent("kvm-hangs") }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What the installed QEMU says about its devices: every device kind with the bus it plugs into and its QOM ancestry,
 /// and every property with QEMU's type for it. Read from QEMU itself (`-device help`, then one QMP process answering
@@ -159,18 +160,13 @@ public struct QEMUFacts: Sendable, Codable, Equatable {
   private static let memo = Memo()
 
   /// The facts read in this process, by binary stamp: lint decodes many lessons and reads the cache once.
-  private final class Memo: @unchecked Sendable {
-    private let lock = NSLock()
-    private var facts: QEMUFacts?
+  private final class Memo: Sendable {
+    private let facts = Mutex<QEMUFacts?>(nil)
     func get(_ stamp: String) -> QEMUFacts? {
-      lock.lock()
-      defer { lock.unlock() }
-      return facts?.binary == stamp ? facts : nil
+      facts.withLock { $0?.binary == stamp ? $0 : nil }
     }
     func set(_ value: QEMUFacts) {
-      lock.lock()
-      facts = value
-      lock.unlock()
+      facts.withLock { $0 = value }
     }
   }
 }

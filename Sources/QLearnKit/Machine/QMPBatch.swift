@@ -5,12 +5,13 @@ import Foundation
 /// a second, where one `-device NAME,help` process per device takes minutes.
 enum QMPBatch {
   /// One reply: QMP's `return` value, or its error's description.
+  // @unchecked: `Any` holds what JSONSerialization parsed (strings, numbers, arrays, dictionaries), never mutated after.
   enum Reply: @unchecked Sendable {
     case value(Any)
     case error(String)
   }
 
-  struct Result {
+  struct Transcript {
     /// Replies in command order; fewer than the commands when QEMU died on one (see ``died``).
     var replies: [Reply]
     var stderr: String
@@ -20,7 +21,7 @@ enum QMPBatch {
   }
 
   /// `arguments` must not contain `-qmp` (added here) nor any display or monitor of its own.
-  static func run(binary: String, arguments: [String], commands: [(String, [String: Any]?)]) throws -> Result {
+  static func run(binary: String, arguments: [String], commands: [(String, [String: Any]?)]) throws -> Transcript {
     var lines: [String] = [#"{"execute":"qmp_capabilities"}"#]
     for (name, args) in commands {
       var message: [String: Any] = ["execute": name]
@@ -43,7 +44,7 @@ enum QMPBatch {
     // The first reply answers qmp_capabilities and the last one quit.
     let answered = replies.isEmpty ? [] : Array(replies.dropFirst())
     let complete = answered.count > commands.count
-    return Result(
+    return Transcript(
       replies: Array(answered.prefix(commands.count)), stderr: output.stderrText, status: output.status,
       died: !complete)
   }

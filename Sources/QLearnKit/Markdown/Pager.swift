@@ -66,21 +66,18 @@ public enum Pager {
     var childEnvironment = environment
     // As git does, and with K: a bare `PAGER=less` still passes colours, quits on short text, and quits on Ctrl-C.
     if childEnvironment["LESS"] == nil { childEnvironment["LESS"] = "FRXK" }
-    var fds: [Int32] = [0, 0]
-    try syscall("pipe", "pager input") { pipe(&fds) }
-    for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-    let (readEnd, writeEnd) = (fds[0], fds[1])
+    let (readEnd, writeEnd) = try Spawn.pipe("pager input")
     let pid: pid_t
     do {
       pid = try Spawn.run(
         ["/bin/sh", "-c", command], standard: .init(input: readEnd, output: fileDescriptor, error: 2),
         environment: childEnvironment)
     } catch {
-      close(readEnd)
-      close(writeEnd)
+      try? closeOnce(readEnd, "pager input")
+      try? closeOnce(writeEnd, "pager input")
       return false
     }
-    close(readEnd)
+    try? closeOnce(readEnd, "pager input")  // the child has its copy
 
     // A learner who quits the pager early closes its stdin: that must end the write with EPIPE, not kill qlearn with
     // SIGPIPE. And Ctrl-C belongs to the pager while it runs: qlearn must not die underneath it and hand the terminal
@@ -96,7 +93,7 @@ public enum Pager {
     } catch let error as SystemError where error.errno == EPIPE {
       // The pager quit (or never read); its exit status below tells which.
     }
-    close(writeEnd)
+    try? closeOnce(writeEnd, "pager input")  // the pager sees end-of-file either way
     if case .exited(let status) = try Spawn.wait(pid), status == 126 || status == 127 { return false }
     return true
   }
@@ -109,15 +106,6 @@ public enum Pager {
 
   /// write(2) until every byte is out: a pipe or a tty may take less than asked.
   static func writeAll(_ text: String, to fileDescriptor: Int32) throws {
-    let bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-      let written = try bytes.withUnsafeBytes { buffer -> Int in
-        try syscall("write", "fd \(fileDescriptor)") {
-          write(fileDescriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-        }
-      }
-      offset += written
-    }
+    try FileDescriptorIO.writeAll(text.utf8, to: fileDescriptor, subject: "fd \(fileDescriptor)")
   }
 }

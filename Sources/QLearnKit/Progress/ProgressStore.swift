@@ -55,7 +55,7 @@ public final class ProgressStore: Sendable {
   /// gives its -wal and -shm files the main file's mode). An empty file is a valid empty database.
   private static func createPrivately(_ path: String) throws {
     let fd = try syscall("open", path) { open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600) }
-    try syscall("close", path) { close(fd) }
+    try closeOnce(fd, path)
   }
 
   // MARK: Writing

@@ -16,7 +16,7 @@
 public struct ConsoleEscapeDecoder: Sendable, Equatable {
   public static let escapeByte: UInt8 = 0x1D
 
-  public enum Command: Sendable, Equatable {
+  public enum EscapeCommand: Sendable, Equatable {
     case detach, monitor, check, help
 
     init?(key: UInt8) {
@@ -31,10 +31,10 @@ public struct ConsoleEscapeDecoder: Sendable, Equatable {
   }
 
   /// One step of decoded input, in the order typed.
-  public enum Output: Sendable, Equatable {
+  public enum EscapeOutput: Sendable, Equatable {
     /// Bytes for the guest.
     case forward([UInt8])
-    case command(Command)
+    case command(EscapeCommand)
   }
 
   /// Whether the last byte seen was an unfinished `Ctrl-]`.
@@ -43,8 +43,8 @@ public struct ConsoleEscapeDecoder: Sendable, Equatable {
   public init() {}
 
   /// Decodes `bytes`, merging consecutive bytes for the guest into one `.forward`.
-  public mutating func feed(_ bytes: some Sequence<UInt8>) -> [Output] {
-    var outputs: [Output] = []
+  public mutating func feed(_ bytes: some Sequence<UInt8>) -> [EscapeOutput] {
+    var outputs: [EscapeOutput] = []
     var pending: [UInt8] = []
     func flush() {
       if !pending.isEmpty {
@@ -57,7 +57,7 @@ public struct ConsoleEscapeDecoder: Sendable, Equatable {
         awaitingCommandKey = false
         if byte == Self.escapeByte {
           pending.append(byte)
-        } else if let command = Command(key: byte) {
+        } else if let command = EscapeCommand(key: byte) {
           flush()
           outputs.append(.command(command))
         } else {

@@ -20,7 +20,7 @@ public struct ConsoleLog: Sendable, Equatable {
       if error.errno == ENOENT { return [] }
       throw error
     }
-    defer { close(fd) }
+    defer { try? closeOnce(fd, path) }  // read-only: nothing is lost if close fails
     var info = stat()
     try syscall("fstat", path) { fstat(fd, &info) }
     let size = Int(info.st_size)
@@ -60,6 +60,13 @@ public struct ConsoleLog: Sendable, Equatable {
       words += ["…", panic]
     }
     return words
+  }
+
+  /// A whole log as `qlearn log` shows it on a terminal: line ends as `\n`, and every other control character
+  /// (the ESC that starts a terminal escape sequence, BEL, backspace...) replaced by U+FFFD, so what the guest or its
+  /// firmware wrote is read, never interpreted.
+  public static func readable(_ data: Data) -> String {
+    TerminalSafe.line(String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n"))
   }
 
   /// Drops what a terminal would interpret rather than show: CSI/OSC escape sequences, `\r`, other C0 controls.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -8,31 +9,29 @@ import Foundation
 /// ``ConsoleProxy``, which prints each on a line of its own: it clears the line being typed, prints the notice, and
 /// redraws what the guest had printed on that line (the prompt and the learner's echoed keys), so a notice never lands
 /// inside a prompt or a half-typed command.
-public final class ConsoleNotices: @unchecked Sendable {
-  private let lock = NSLock()
-  private var pending: [String] = []
+public final class ConsoleNotices: Sendable {
+  private let pending = Mutex<[String]>([])
   /// Written once per notice so the proxy's `poll` wakes up; read end for the proxy.
   let wakeRead: Int32
   private let wakeWrite: Int32
 
   public init() throws {
-    var fds: [Int32] = [0, 0]
-    try syscall("pipe", "console notices") { pipe(&fds) }
-    for fd in fds {
-      _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-      _ = fcntl(fd, F_SETFL, O_NONBLOCK)
+    let ends = try Spawn.pipe("console notices")
+    wakeRead = ends.read
+    wakeWrite = ends.write
+    for fd in [wakeRead, wakeWrite] {
+      let flags = try syscall("fcntl", "console notices") { fcntl(fd, F_GETFL) }
+      try syscall("fcntl", "console notices") { fcntl(fd, F_SETFL, flags | O_NONBLOCK) }
     }
-    wakeRead = fds[0]
-    wakeWrite = fds[1]
   }
 
   deinit {
-    close(wakeRead)
-    close(wakeWrite)
+    try? closeOnce(wakeRead, "console notices")
+    try? closeOnce(wakeWrite, "console notices")
   }
 
   public func post(_ line: String) {
-    lock.withLock { pending.append(line) }
+    pending.withLock { $0.append(line) }
     var byte: UInt8 = 1
     _ = try? syscall("write", "console notices") { write(wakeWrite, &byte, 1) }
   }
@@ -40,9 +39,9 @@ public final class ConsoleNotices: @unchecked Sendable {
   func take() -> [String] {
     var drain = [UInt8](repeating: 0, count: 64)
     while (try? syscall("read", "console notices") { read(wakeRead, &drain, drain.count) }) ?? 0 > 0 {}
-    return lock.withLock {
-      defer { pending.removeAll() }
-      return pending
+    return pending.withLock { lines in
+      defer { lines.removeAll() }
+      return lines
     }
   }
 

@@ -51,7 +51,7 @@ public struct ConsoleProxy: Sendable {
   /// Runs the proxy on a thread of its own, leaving Swift's cooperative threads free.
   public func attach() async throws -> ConsoleAction {
     let proxy = self
-    return try await sessionOffload { try proxy.run() }
+    return try await Blocking.run { try proxy.run() }
   }
 
   private func copyLoop() throws -> ConsoleAction {

@@ -8,7 +8,7 @@ import Foundation
 /// timeout, and every request carries an `id` so a late reply is never taken for the current one.
 public final class GuestAgentClient: Sendable {
   public let path: String
-  private let connection: SessionChannelQueue<Connection>
+  let connection: SessionChannelQueue<Connection>
 
   private init(path: String, socket: UnixSocket) {
     self.path = path
@@ -24,7 +24,7 @@ public final class GuestAgentClient: Sendable {
   /// qemu-ga, so `timeout` should cover a boot.
   public static func connect(path: String, timeout: Duration = .seconds(30)) async throws -> GuestAgentClient {
     let deadline = ContinuousClock.now + timeout
-    let socket = try await sessionOffload {
+    let socket = try await Blocking.run {
       do {
         return try UnixSocket.connect(path: path, timeout: timeout)
       } catch {
@@ -166,12 +166,6 @@ public final class GuestAgentClient: Sendable {
   /// Closes the socket; later calls throw.
   public func close() {
     connection.performSync { $0.channel.socket.close() }
-  }
-
-  /// Writes raw bytes to the agent, bypassing the protocol: tests use it to leave garbage in the agent's parser.
-  func sendRawForTesting(_ bytes: [UInt8]) async throws {
-    let deadline = ContinuousClock.now + .seconds(1)
-    try await connection.perform { try $0.channel.sendRaw(bytes, until: deadline) }
   }
 }
 

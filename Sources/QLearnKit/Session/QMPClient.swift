@@ -36,7 +36,7 @@ public final class QMPClient: Sendable {
   /// with `qmp_capabilities`, after which QEMU accepts commands.
   public static func connect(path: String, timeout: Duration = .seconds(5)) async throws -> QMPClient {
     let deadline = ContinuousClock.now + timeout
-    return try await sessionOffload {
+    return try await Blocking.run {
       let socket: UnixSocket
       do {
         socket = try UnixSocket.connect(path: path, timeout: timeout)

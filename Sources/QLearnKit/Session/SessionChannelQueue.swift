@@ -6,6 +6,7 @@ import Dispatch
 /// one of its few threads (two on the machines qlearn targets) and stall unrelated tasks, so the waiting happens on a
 /// Dispatch queue instead. The queue is serial, which also keeps requests and their replies in order on the wire.
 final class SessionChannelQueue<State>: @unchecked Sendable {
+  // @unchecked: `state` is touched only by blocks on the serial `queue`, one at a time.
   private let queue: DispatchQueue
   /// Touched only on `queue`.
   private var state: State
@@ -31,18 +32,5 @@ final class SessionChannelQueue<State>: @unchecked Sendable {
   /// The synchronous form, for callers that are not async (a `deinit`, the console's own thread).
   func performSync<T>(_ body: (inout State) throws -> T) rethrows -> T {
     try queue.sync { try body(&state) }
-  }
-}
-
-/// Runs a blocking call (a connect that retries until QEMU creates its socket) off the cooperative pool.
-func sessionOffload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-  try await withCheckedThrowingContinuation { continuation in
-    DispatchQueue.global().async {
-      do {
-        continuation.resume(returning: try body())
-      } catch {
-        continuation.resume(throwing: error)
-      }
-    }
   }
 }

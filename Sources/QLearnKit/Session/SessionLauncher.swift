@@ -4,47 +4,6 @@ import Foundation
   import Glibc
 #endif
 
-/// What the learner chose on the command line about how to boot.
-public struct LaunchOptions: Sendable {
-  public var accelerator: AcceleratorChoice.Request = .auto
-  public var kernel: URL?
-  public var modules: URL?
-  public var kernelVersion: String?
-  /// How long one boot may take to reach the guest agent; nil: 30 s for qlearn's initramfs (its TCG boots take 1 to 4 s
-  /// here), 120 s for a learner's own disk image, which boots a whole distribution.
-  public var bootTimeout: Duration?
-  /// Boots to try before giving up. Under TCG a boot rarely hangs before the kernel prints anything; booting again
-  /// tells such a boot from a machine that cannot boot.
-  public var bootAttempts = 2
-
-  /// The timeout that applies to one boot.
-  public var effectiveBootTimeout: Duration { bootTimeout ?? (bootImage == nil ? .seconds(30) : .seconds(120)) }
-  /// Boot the learner's own disk image instead of qlearn's initramfs userland (the tutorial's own setup). The image
-  /// must have qemu-guest-agent installed; its root file system is on `rootDevice`.
-  public var bootImage: URL?
-  public var rootDevice = "/dev/sda1"
-  /// Host devices (`0000:01:00.0`) for the lesson's `vfio-pci` devices, in order; empty takes those bound to vfio-pci.
-  public var vfioDevices: [String] = []
-  /// The learner consents to a lesson's `requires: [network]` (remembered per lesson version by ``NetworkConsent``).
-  public var allowNetwork = false
-
-  public init() {}
-}
-
-/// Boot milestones, reported as they happen so a long boot never looks stuck.
-public enum BootEvent: Sendable, Equatable {
-  case note(String)
-  /// Boot `attempt` did not reach the guest agent within `seconds`; the machine is booted again.
-  case bootingAgain(attempt: Int, seconds: Int)
-  case preparing(String)
-  case starting(accelerator: String)
-  /// QEMU is up (its sockets exist): firmware and kernel are booting. The guest kernel boots `quiet`, so the console
-  /// stays silent until the guest is up; QEMU's own sockets are the earlier sign of life.
-  case qemuRunning
-  case guestUp
-  case ready(seconds: Double)
-}
-
 /// Boots a lesson's machine: kernel, initramfs, disks, QEMU under a supervisor, then waits for the guest agent.
 public struct SessionLauncher: Sendable {
   public var paths: Paths
@@ -92,18 +51,25 @@ public struct SessionLauncher: Sendable {
       spec = GuestImageSpec(
         kernel: kernel, modules: Self.bootImageModules + lesson.machine.guestModules, tools: [], guestAgent: false,
         switchRoot: options.rootDevice)
-      bootImage = BootPlan.BootImage(url: image, format: try Self.imageFormat(image))
+      bootImage = BootPlan.BootImage(url: image, format: try await Blocking.run { try Self.imageFormat(image) })
     }
-    let initramfs = try InitramfsBuilder(
-      cacheDirectory: paths.cache.appendingPathComponent("initramfs"), progress: { report(.preparing($0)) }
-    ).image(for: spec)
+    // Building the image, calibrating lpj (a whole boot) and qemu-img block for seconds: each runs on a thread of its
+    // own (``Blocking``), not on the cooperative pool.
+    let (cache, imageSpec) = (paths.cache, spec)
+    let initramfs = try await Blocking.run {
+      try InitramfsBuilder(
+        cacheDirectory: cache.appendingPathComponent("initramfs"), progress: { report(.preparing($0)) }
+      ).image(for: imageSpec)
+    }
     // lpj= is measured under TCG and holds only there: a KVM guest calibrates its own delay loop from the TSC.
     var measuredLPJ: Int??
-    func lpj(for accelerator: BootPlan.Accelerator) -> Int? {
+    func lpj(for accelerator: BootPlan.Accelerator) async -> Int? {
       guard accelerator == .tcg else { return nil }
       if let measuredLPJ { return measuredLPJ }
-      let value = try? LoopsPerJiffy.calibrated(
-        kernel: kernel, initramfs: initramfs, cacheDirectory: paths.cache, progress: { report(.preparing($0)) })
+      let value = await Blocking.run {
+        try? LoopsPerJiffy.calibrated(
+          kernel: kernel, initramfs: initramfs, cacheDirectory: cache, progress: { report(.preparing($0)) })
+      }
       measuredLPJ = .some(value)
       return value
     }
@@ -115,10 +81,10 @@ public struct SessionLauncher: Sendable {
     while true {
       var plan = BootPlan(
         accelerator: decision.accelerator, kernel: kernel.fastBootImage, initrd: initramfs,
-        kernelArguments: Self.kernelArguments(
-          for: lesson.machine, accelerator: decision.accelerator, lpj: lpj(for: decision.accelerator)),
+        kernelArguments: KernelCommandLine.words(
+          for: lesson.machine, accelerator: decision.accelerator, lpj: await lpj(for: decision.accelerator)),
         sessionDirectory: directory.url,
-        qbootImage: Self.qboot)
+        qbootImage: BootPlan.installedQboot)
       plan.bootImage = bootImage
       plan.networkAllowed = networkAllowed
       plan.vfioHosts = try VFIOHost.assign(to: lesson.machine, chosen: options.vfioDevices)
@@ -139,14 +105,6 @@ public struct SessionLauncher: Sendable {
     }
   }
 
-  /// qlearn's kernel arguments for `machine` under `accelerator`. The TCG-only ones (`lpj=`, measured under TCG;
-  /// `noapictimer`; the skipped initcalls) never reach a KVM guest.
-  static func kernelArguments(for machine: Machine, accelerator: BootPlan.Accelerator, lpj: Int?) -> [String] {
-    InitramfsBuilder.kernelArguments(
-      lpj: accelerator == .tcg ? lpj : nil, legacyInterrupts: machine.devices.contains { $0.kind.legacyInterrupts },
-      tcg: accelerator == .tcg)
-  }
-
   /// IDE disk, SCSI disk layer, the usual root file systems, and the virtio-serial port for the image's own qemu-ga.
   static let bootImageModules = ["ata_piix", "sd_mod", "crc32c_generic", "ext4", "virtio_pci", "virtio_console"]
 
@@ -160,11 +118,6 @@ public struct SessionLauncher: Sendable {
       throw LaunchError.diskCreation("qemu-img cannot read \(image.path)")
     }
     return format
-  }
-
-  static var qboot: URL? {
-    let url = URL(fileURLWithPath: "/usr/share/qemu/qboot.rom")
-    return FileManager.default.fileExists(atPath: url.path) ? url : nil
   }
 
   /// One boot; any failure leaves no session folder behind (so `status` and `stop` never report a VM that never ran).
@@ -186,28 +139,24 @@ public struct SessionLauncher: Sendable {
     directory.remove()
     try Paths.ensureDirectory(directory.url)
     try SessionSpace.require(for: lesson.machine, at: directory.url)
-    try createDisks(lesson.machine, plan: plan)
+    try await Blocking.run { [self] in try createDisks(lesson.machine, plan: plan) }
     let argv = QEMUCommandLine.arguments(for: lesson.machine, plan: plan)
     try JSONEncoder().encode(argv).write(to: directory.argvFile)
 
     // The supervisor reads `keep` from this pipe once the guest is up; if this process dies first, the pipe closes
     // and the supervisor takes QEMU down with the session.
-    var fds: [Int32] = [0, 0]
-    try syscall("pipe", "boot guard") { pipe(&fds) }
-    for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-    let guardRead = fds[0]
-    let guardWrite = fds[1]
+    let (guardRead, guardWrite) = try Spawn.pipe("boot guard")
     let executable = try Self.ownExecutable()
     let supervisor: pid_t
     do {
       supervisor = try Spawn.run(
         [executable, "_supervise", directory.url.path], standard: .init(input: guardRead), newSession: true)
     } catch {
-      close(guardRead)
-      close(guardWrite)
+      try? closeOnce(guardRead, "boot guard")
+      try? closeOnce(guardWrite, "boot guard")
       throw error
     }
-    close(guardRead)
+    try? closeOnce(guardRead, "boot guard")  // the supervisor has its copy
     var record = SessionRecord(
       lesson: lesson.id, supervisorPID: supervisor, accelerator: plan.accelerator.rawValue,
       kernel: kernel.version, step: lesson.steps.first?.id)
@@ -217,12 +166,13 @@ public struct SessionLauncher: Sendable {
     do {
       try await waitForGuest(lesson, directory: directory, plan: plan, supervisor: supervisor, timeout: timeout)
     } catch {
-      close(guardWrite)  // the supervisor stops QEMU and removes the session
-      _ = try? Spawn.wait(supervisor)
+      try? closeOnce(guardWrite, "boot guard")  // end-of-file: the supervisor stops QEMU and removes the session
+      _ = try? await Blocking.run { try Spawn.wait(supervisor) }
       throw error
     }
-    _ = Supervisor.keepWord.withCString { write(guardWrite, $0, strlen($0)) }
-    close(guardWrite)
+    // A supervisor that died meanwhile cannot read `keep`; the agent answered, so the session stands as far as it can.
+    _ = try? Supervisor.keepWord.withCString { word in try syscall("write", "boot guard") { write(guardWrite, word, strlen(word)) } }
+    try? closeOnce(guardWrite, "boot guard")
     if let updated = try? directory.readRecord() { record = updated }
     report(.ready(seconds: (ContinuousClock.now - started).seconds))
     return Running(directory: directory, record: record, plan: plan)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -8,7 +9,7 @@ import Foundation
 ///
 /// `qlearn start` may be killed at any moment, and a learner may detach and come back later, so QEMU cannot be
 /// `qlearn start`'s own child. The supervisor runs in its own session and:
-/// - starts QEMU under `setpriv --pdeathsig KILL`, so QEMU dies with it, whatever kills it;
+/// - starts QEMU through ``Spawn/qemu(_:standard:)`` (under `setpriv --pdeathsig KILL`), so QEMU dies with it;
 /// - until `qlearn start` writes `keep` on its standard input, treats end-of-file there (start died during boot) as
 ///   an order to kill QEMU and remove the session;
 /// - on SIGTERM, SIGINT or SIGHUP stops QEMU (SIGTERM, then SIGKILL after a grace period) and removes the session;
@@ -29,14 +30,8 @@ public enum Supervisor {
 
     let argv = try JSONDecoder().decode([String].self, from: Data(contentsOf: session.argvFile))
     session.enter()  // the warm pool may move the folder; the working directory follows it
-    guard let qemu = argv.first, let setpriv = Command.which("setpriv")?.path else {
-      throw SupervisorError.cannotStart("setpriv (util-linux) or the QEMU command line is missing")
-    }
-    let launch = { (argv: [String]) throws -> pid_t in
-      let executable = Command.which(argv.first ?? qemu)?.path ?? qemu
-      return try spawnQEMU([setpriv, "--pdeathsig", "KILL", "--", executable] + argv.dropFirst(), session: session)
-    }
-    let state = SupervisorState(qemu: try launch(argv))
+    guard !argv.isEmpty else { throw SupervisorError.cannotStart("the QEMU command line is empty") }
+    let state = SupervisorState(qemu: try spawnQEMU(argv, session: session))
     Thread.detachNewThread { watchBootGuard(qemu: state.qemu, state: state) }
     let waited = handled
     Thread.detachNewThread { handleSignals(waited, state: state) }
@@ -45,7 +40,7 @@ public enum Supervisor {
       let folder = session.followingMoves()
       let next = (try? JSONDecoder().decode([String].self, from: Data(contentsOf: folder.restartArgvFile))) ?? argv
       try? FileManager.default.removeItem(at: folder.restartArgvFile)
-      guard let pid = try? launch(next) else { break }
+      guard let pid = try? spawnQEMU(next, session: session) else { break }
       state.qemu = pid
       exit = (try? Spawn.wait(pid)) ?? .exited(-1)
     }
@@ -64,8 +59,14 @@ public enum Supervisor {
     let log = try syscall("open", folder.qemuOutput.path) {
       open(folder.qemuOutput.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
     }
-    defer { close(log) }
-    let pid = try Spawn.run(argv, standard: .init(output: log, error: log))
+    let pid: pid_t
+    do {
+      pid = try Spawn.qemu(argv, standard: .init(output: log, error: log))
+    } catch {
+      try? closeOnce(log, folder.qemuOutput.path)
+      throw error
+    }
+    try? closeOnce(log, folder.qemuOutput.path)  // QEMU has its own copy
     if var record = try? folder.readRecord() {
       record.qemuPID = pid
       try? folder.write(record)
@@ -81,7 +82,7 @@ public enum Supervisor {
       sigwait(&set, &received)
       if received == restartSignal, !state.shouldRemove {
         state.restartRequested()
-        kill(state.qemu, SIGKILL)
+        try? Spawn.signal(state.qemu, SIGKILL)  // its state is being replaced; gone already is as good
         continue
       }
       state.stopRequested()
@@ -106,38 +107,41 @@ public enum Supervisor {
 
   /// SIGTERM lets QEMU close its files; SIGKILL follows if it has not gone in 3 seconds.
   static func stop(_ pid: pid_t) {
-    kill(pid, SIGTERM)
+    // Failure means QEMU has gone already, which is what stopping wants.
+    try? Spawn.signal(pid, SIGTERM)
     for _ in 0..<30 {
-      usleep(100_000)
+      Thread.sleep(forTimeInterval: 0.1)  // a plain thread of the supervisor's own, not the cooperative pool
       if !Spawn.isAlive(pid) { return }
     }
-    kill(pid, SIGKILL)
+    try? Spawn.signal(pid, SIGKILL)
   }
 }
 
 /// Whether the supervisor was told to stop (then the session folder goes away), to restart QEMU, or QEMU ended by
 /// itself; and which QEMU is the current one.
-final class SupervisorState: @unchecked Sendable {
-  private let lock = NSLock()
-  private var removing = false
-  private var restarting = false
-  private var pid: pid_t
+final class SupervisorState: Sendable {
+  private struct Flags {
+    var removing = false
+    var restarting = false
+    var qemu: pid_t
+  }
+  private let flags: Mutex<Flags>
 
-  init(qemu: pid_t) { pid = qemu }
+  init(qemu: pid_t) { flags = Mutex(Flags(qemu: qemu)) }
 
   var qemu: pid_t {
-    get { lock.withLock { pid } }
-    set { lock.withLock { pid = newValue } }
+    get { flags.withLock { $0.qemu } }
+    set { flags.withLock { $0.qemu = newValue } }
   }
 
-  func stopRequested() { lock.withLock { removing = true } }
-  var shouldRemove: Bool { lock.withLock { removing } }
-  func restartRequested() { lock.withLock { restarting = true } }
+  func stopRequested() { flags.withLock { $0.removing = true } }
+  var shouldRemove: Bool { flags.withLock { $0.removing } }
+  func restartRequested() { flags.withLock { $0.restarting = true } }
   /// Whether a restart was asked for (and not a stop since); clears the request.
   func takeRestart() -> Bool {
-    lock.withLock {
-      defer { restarting = false }
-      return restarting && !removing
+    flags.withLock { flags in
+      defer { flags.restarting = false }
+      return flags.restarting && !flags.removing
     }
   }
 }

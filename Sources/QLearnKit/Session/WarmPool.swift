@@ -221,7 +221,7 @@ public struct WarmPool: Sendable {
         record.startedAt = Date()
         record.step = lesson.steps.first?.id
         record.stepStartedAt = nil
-        for leftover in [StepBaseline.file(in: target), target.answerFile] {
+        for leftover in [target.baselineFile, target.answerFile] {
           try? FileManager.default.removeItem(at: leftover)
         }
         try target.write(record)
@@ -261,7 +261,7 @@ public struct WarmPool: Sendable {
 
     /// SIGCONT to a pooled guest's QEMU (stopped with SIGSTOP while it waits).
   static func wake(_ session: SessionDirectory) {
-    if let qemu = (try? session.readRecord())?.qemuPID, Spawn.isAlive(qemu) { kill(qemu, SIGCONT) }
+    if let qemu = (try? session.readRecord())?.qemuPID, Spawn.isAlive(qemu) { try? Spawn.signal(qemu, SIGCONT) }
   }
 
     public static func age(_ date: Date?) -> String {
@@ -293,7 +293,7 @@ public struct WarmPool: Sendable {
   func discardNow(_ slot: PoolSlot) {
     if case .running(let record) = slot.directory.state() {
       Self.wake(slot.directory)
-      kill(record.supervisorPID, SIGTERM)
+      try? Spawn.signal(record.supervisorPID, SIGTERM)  // gone already: nothing left to stop
     } else {
       slot.directory.remove()
     }

@@ -75,21 +75,22 @@ public struct Command: Sendable {
     // Drain stderr on its own thread so a chatty program cannot fill one pipe while we block on the other.
     let errBox = DataBox()
     let errThread = Thread {
-      errBox.data = errPipe.fileHandleForReading.readDataToEndOfFile()
+      errBox.data = (try? FileDescriptorIO.readToEnd(errPipe.fileHandleForReading.fileDescriptor)) ?? Data()
       errBox.done.signal()
     }
     errThread.start()
     if let input, let inPipe {
       // A program may exit before reading all its input (a QEMU that refuses its options does): its status says so,
-      // and the write must end with EPIPE, not kill qlearn with SIGPIPE or trap in FileHandle's non-throwing write.
+      // and the write must end with EPIPE, not kill qlearn with SIGPIPE or trap in FileHandle's non-throwing write;
+      // FileDescriptorIO retries a write a signal interrupted, where FileHandle would stop short.
       Command.ignoreBrokenPipes
       let writer = inPipe.fileHandleForWriting
       Thread {
-        try? writer.write(contentsOf: input)
+        try? FileDescriptorIO.writeAll(input, to: writer.fileDescriptor)
         try? writer.close()
       }.start()
     }
-    let out = outPipe.fileHandleForReading.readDataToEndOfFile()
+    let out = (try? FileDescriptorIO.readToEnd(outPipe.fileHandleForReading.fileDescriptor)) ?? Data()
     errBox.done.wait()
     process.waitUntilExit()
     return Output(status: process.terminationStatus, stdout: out, stderr: errBox.data)
@@ -111,7 +112,7 @@ public struct Command: Sendable {
 }
 
 /// Hands the stderr bytes from the draining thread back to the caller; the semaphore orders the write before the read.
-private final class DataBox: @unchecked Sendable {
+private final class DataBox: @unchecked Sendable {  // @unchecked: written before `done` signals, read after it
   var data = Data()
   let done = DispatchSemaphore(value: 0)
 }

@@ -6,7 +6,7 @@ import Foundation
 
 /// An exclusive `flock` on a file, held for the lifetime of this object. The kernel drops it when the process dies, so
 /// a crash leaves no stale lock behind.
-final class FileLock: @unchecked Sendable {  // immutable: one descriptor, released in deinit
+final class FileLock: Sendable {  // immutable: one descriptor, released in deinit
   private let descriptor: Int32
 
   /// Takes the lock at `url` (creating the file and its folder), waiting for another holder unless `wait` is false;
@@ -17,13 +17,14 @@ final class FileLock: @unchecked Sendable {  // immutable: one descriptor, relea
     do {
       try syscall("flock", url.path) { flock(descriptor, wait ? LOCK_EX : LOCK_EX | LOCK_NB) }
     } catch {
-      close(descriptor)
+      try? closeOnce(descriptor, url.path)
       throw error
     }
   }
 
   deinit {
-    flock(descriptor, LOCK_UN)
-    close(descriptor)
+    // Unlocking cannot fail on a descriptor this object owns, and closing releases the lock in any case.
+    _ = try? syscall("flock", "lock") { flock(descriptor, LOCK_UN) }
+    try? closeOnce(descriptor, "lock")
   }
 }

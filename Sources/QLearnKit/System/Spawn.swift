@@ -118,6 +118,37 @@ public enum Spawn {
 
   /// Whether a process with this pid exists (it may belong to another user; then it exists too).
   public static func isAlive(_ pid: pid_t) -> Bool {
+    // Raw: a probe whose failure is the answer (ESRCH: gone), not an error to report.
     pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
+  }
+
+  /// Sends `signal` to `pid`; throws (ESRCH when it has gone, EPERM when it is not ours) naming the pid.
+  public static func signal(_ pid: pid_t, _ signal: Int32) throws(SystemError) {
+    try syscall("kill", "pid \(pid), signal \(signal)") { kill(pid, signal) }
+  }
+
+  /// A pipe whose ends are closed on exec, so no other child inherits them; `subject` names it in errors. (Swift's
+  /// Glibc module does not export `pipe2`; a child spawned by another thread in between is covered by ``run(_:standard:newSession:environment:)``
+  /// closing every descriptor above 2.)
+  public static func pipe(_ subject: String) throws(SystemError) -> (read: Int32, write: Int32) {
+    var fds: [Int32] = [0, 0]
+    try syscall("pipe", subject) { Glibc.pipe(&fds) }
+    for fd in fds { try syscall("fcntl", subject) { fcntl(fd, F_SETFD, FD_CLOEXEC) } }
+    return (fds[0], fds[1])
+  }
+}
+
+extension Spawn {
+  /// Starts QEMU, `argv[0]` being its binary (a name looked up in `PATH`, or a path): the one way qlearn runs QEMU, for
+  /// the session supervisor, lpj calibration and the boot tests alike.
+  ///
+  /// QEMU runs under `setpriv --pdeathsig KILL`, so the kernel kills it when the thread that spawned it ends, whatever
+  /// ends it: a caller keeps that thread alive exactly as long as QEMU should run (the supervisor's main thread,
+  /// ``QEMUConsole``'s reader thread).
+  public static func qemu(_ argv: [String], standard: Standard) throws -> pid_t {
+    guard let setpriv = Command.which("setpriv") else { throw CommandError.notFound(program: "setpriv") }
+    guard let name = argv.first else { throw CommandError.launchFailed(command: "", reason: "an empty QEMU command line") }
+    guard let binary = Command.which(name) else { throw CommandError.notFound(program: name) }
+    return try run([setpriv.path, "--pdeathsig", "KILL", "--", binary.path] + argv.dropFirst(), standard: standard)
   }
 }

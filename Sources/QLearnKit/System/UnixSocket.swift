@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -17,14 +18,13 @@ import Foundation
 /// The descriptor is fixed for the object's life and closing is idempotent and locked, so the type is `Sendable`; one
 /// reader and one writer may use it from different threads. Call ``shutdown()`` to wake a reader blocked in another
 /// thread before ``close()``.
-public final class UnixSocket: @unchecked Sendable {
+public final class UnixSocket: Sendable {
   /// The socket path this end is connected to, for error messages.
   public let path: String
   /// The descriptor; stays valid until ``close()``. Exposed so a proxy can `poll` it together with other descriptors.
   public let fileDescriptor: Int32
 
-  private let lock = NSLock()
-  private var isClosed = false
+  private let isClosed = Mutex(false)
 
   private init(path: String, fileDescriptor: Int32) {
     self.path = path
@@ -98,7 +98,7 @@ public final class UnixSocket: @unchecked Sendable {
       let flags = try syscall("fcntl", path) { fcntl(fd, F_GETFL) }
       try syscall("fcntl", path) { fcntl(fd, F_SETFL, flags | O_NONBLOCK) }
     } catch {
-      _ = Glibc.close(fd)
+      try? closeOnce(fd, path)
       throw .system(path: path, error)
     }
     return UnixSocket(path: path, fileDescriptor: fd)
@@ -169,17 +169,18 @@ public final class UnixSocket: @unchecked Sendable {
 
   /// Shuts both directions down, which wakes a thread waiting in ``read(maxBytes:until:)`` with end of file.
   public func shutdown() {
-    lock.withLock {
-      if !isClosed { _ = Glibc.shutdown(fileDescriptor, Int32(SHUT_RDWR)) }
+    isClosed.withLock { closed in
+      // A peer that has gone makes this fail with ENOTCONN, which leaves nothing to wake.
+      if !closed { _ = try? syscall("shutdown", path) { Glibc.shutdown(fileDescriptor, Int32(SHUT_RDWR)) } }
     }
   }
 
   /// Closes the descriptor; later calls do nothing.
   public func close() {
-    lock.withLock {
-      if !isClosed {
-        isClosed = true
-        _ = Glibc.close(fileDescriptor)
+    isClosed.withLock { closed in
+      if !closed {
+        closed = true
+        try? closeOnce(fileDescriptor, path)
       }
     }
   }
@@ -251,20 +252,6 @@ extension UnixSocket {
       buffer.append(bytes)
     }
   }
-}
-
-/// Why a unix socket operation failed.
-public enum UnixSocketError: Error, Sendable, Equatable {
-  /// `sockaddr_un` holds at most `limit` bytes of path.
-  case pathTooLong(path: String, limit: Int)
-  /// The socket did not appear or accept connections in time.
-  case connectTimedOut(path: String, timeout: Duration, lastError: SystemError)
-  /// Nothing could be read or written before the deadline.
-  case timedOut(path: String, operation: String)
-  /// The other end closed the connection.
-  case closedByPeer(path: String)
-  /// Any other failed system call.
-  case system(path: String, SystemError)
 }
 
 extension UnixSocketError: LocalizedError {

@@ -15,8 +15,7 @@ extension QLearn {
     @Argument(help: "Your answer (several words are joined with spaces).")
     var text: [String]
 
-    @Option(help: ArgumentHelp("The lesson (default: the only running one).", valueName: "id"))
-    var lesson: String?
+    @OptionGroup var lesson: LessonOption
 
     @OptionGroup var course: CourseOptions
 
@@ -27,7 +26,7 @@ extension QLearn {
     }
 
     func run() async throws {
-      let session = try GradingContext.open(lesson: lesson, course: course)
+      let session = try GradingContext.open(lesson: lesson.id, course: course)
       try await session.answer(text.joined(separator: " "))
       print("Recorded. `qlearn check` grades it.")
     }

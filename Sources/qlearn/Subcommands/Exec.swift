@@ -16,8 +16,7 @@ extension QLearn {
           qlearn exec -- sh -c 'dmesg | grep nvme'
         """)
 
-    @Option(help: ArgumentHelp("The lesson whose VM to use (default: the only running one).", valueName: "id"))
-    var lesson: String?
+    @OptionGroup var lesson: LessonOption
 
     @Option(help: ArgumentHelp("Seconds the command may run.", valueName: "seconds"))
     var timeout: Int = 30
@@ -33,7 +32,7 @@ extension QLearn {
     }
 
     func run() async throws {
-      let directory = try SessionResolver.directory(lesson, paths: course.paths)
+      let directory = try SessionResolver.directory(lesson.id, paths: course.paths)
       _ = try SessionResolver.running(directory)
       let agent: GuestAgentClient
       do {
@@ -52,19 +51,9 @@ extension QLearn {
         _ = try SessionResolver.running(directory)
         throw error
       }
-      try? FileHandle.standardOutput.write(contentsOf: result.stdout)
-      try? FileHandle.standardError.write(contentsOf: result.stderr)
+      try? FileDescriptorIO.writeAll(result.stdout, to: STDOUT_FILENO)
+      try? FileDescriptorIO.writeAll(result.stderr, to: STDERR_FILENO)
       if result.exitCode != 0 { throw ExitCode(Int32(truncatingIfNeeded: result.exitCode)) }
     }
-  }
-}
-
-/// Quoting words for `/bin/sh -c` so that they arrive as the learner typed them.
-enum ShellQuote {
-  static func word(_ word: String) -> String {
-    if !word.isEmpty, word.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "/._-+=:,@%".contains($0)) }) {
-      return word
-    }
-    return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
   }
 }

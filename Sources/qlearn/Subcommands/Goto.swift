@@ -17,8 +17,7 @@ extension QLearn {
     @Argument(help: "The step id (see `qlearn show <lesson>`).")
     var step: String
 
-    @Option(help: ArgumentHelp("The lesson (default: the only running one).", valueName: "id"))
-    var lesson: String?
+    @OptionGroup var lesson: LessonOption
 
     @Flag(help: "Do not apply the reference solutions of the steps in between.")
     var noApply = false
@@ -26,7 +25,7 @@ extension QLearn {
     @OptionGroup var course: CourseOptions
 
     func run() async throws {
-      let session = try GradingContext.open(lesson: lesson, course: course)
+      let session = try GradingContext.open(lesson: lesson.id, course: course)
       let target = try session.step(step)
       let replay = StepReplay(session: session)
       if !noApply, try await Self.isBack(target, in: session) {

@@ -12,8 +12,7 @@ extension QLearn {
         not passed.
         """)
 
-    @Option(help: ArgumentHelp("The lesson (default: the only running one, or the one you are working on).", valueName: "id"))
-    var lesson: String?
+    @OptionGroup var lesson: LessonOption
 
     @OptionGroup var course: CourseOptions
 
@@ -34,14 +33,14 @@ extension QLearn {
 
     /// The running VM's step; without a running VM, the step from progress (see the discussion).
     func currentStep() async throws -> (GradingSession, Step?) {
-      if let session = try? GradingContext.open(lesson: lesson, course: course),
+      if let session = try? GradingContext.open(lesson: lesson.id, course: course),
         let step = try? await session.currentStep()
       {
         return (session, step)
       }
       let course = self.course.course()
       let store = try ProgressStore(directory: self.course.paths.data)
-      let id = try lesson ?? Self.lessonInProgress(course: course, store: store, paths: self.course.paths)
+      let id = try lesson.id ?? Self.lessonInProgress(course: course, store: store, paths: self.course.paths)
       let lesson = try self.course.lesson(id, in: course)
       let directory = SessionDirectory.forLesson(lesson.id, paths: self.course.paths)
       let session = GradingSession(

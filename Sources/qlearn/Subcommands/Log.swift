@@ -21,8 +21,7 @@ extension QLearn {
     @Argument(help: "The log's name: console, or a device's log name.")
     var name: String = "console"
 
-    @Option(help: ArgumentHelp("The lesson whose VM to use (default: the only running one).", valueName: "id"))
-    var lesson: String?
+    @OptionGroup var lesson: LessonOption
 
     @Flag(help: "Copy the log byte for byte, escape sequences included (for a file or a pipe, not a terminal).")
     var raw = false
@@ -31,7 +30,7 @@ extension QLearn {
 
     func run() async throws {
       guard Identifier.isValid(name) else { throw ValidationError("'\(TerminalSafe.clip(name))' is not a log name.") }
-      let directory = try SessionResolver.directory(lesson, paths: course.paths)
+      let directory = try SessionResolver.directory(lesson.id, paths: course.paths)
       let file = directory.layout.hostLog(name)
       guard let data = FileManager.default.contents(atPath: file.path) else {
         let logs = ((try? FileManager.default.contentsOfDirectory(atPath: directory.url.path)) ?? [])
@@ -40,11 +39,11 @@ extension QLearn {
           "The VM of '\(directory.lesson)' has no log '\(name)'. Its logs: \((["console"] + logs.sorted()).joined(separator: ", ")).")
       }
       if raw {
-        try? FileHandle.standardOutput.write(contentsOf: data)
+        try? FileDescriptorIO.writeAll(data, to: STDOUT_FILENO)
         return
       }
       // Guest and firmware output: shown as text, never as raw terminal control sequences.
-      print(TerminalSafe.line(String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")), terminator: "")
+      print(ConsoleLog.readable(data), terminator: "")
     }
   }
 }

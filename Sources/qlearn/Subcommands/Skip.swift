@@ -8,13 +8,12 @@ extension QLearn {
       abstract: "Skip the current step: apply its reference solution in the VM and move on.",
       discussion: "The skip is recorded in your progress; later steps find the machine as if you had done the step.")
 
-    @Option(help: ArgumentHelp("The lesson (default: the only running one).", valueName: "id"))
-    var lesson: String?
+    @OptionGroup var lesson: LessonOption
 
     @OptionGroup var course: CourseOptions
 
     func run() async throws {
-      let session = try GradingContext.open(lesson: lesson, course: course)
+      let session = try GradingContext.open(lesson: lesson.id, course: course)
       guard let current = try await session.currentStep() else {
         throw GradingError.lessonFinished(lesson: session.lesson.id)
       }

@@ -45,11 +45,12 @@ extension QLearn {
       let launcher = SessionLauncher(paths: course.paths, report: { display.show($0) })
       let running = try await launcher.start(lesson, options: try boot.launchOptions())
       if running.adopted, WarmPool.refillsAfterAdoption() { PoolRefill.start([lesson.id], boot: boot, course: course) }
-      await warnAboutGuestRequirements(running.directory)
+      let loaded = GradingContext.load(lesson, course: course)
+      await warnAboutGuestRequirements(running.directory, loaded)
       if case .blocked(let why)? = await StepCheckpoints.takeAtBoot(running.directory, lesson: lesson) {
         printError("note: QEMU cannot save this machine (\(why)), so `qlearn reset --step` boots it afresh and replays the steps before.")
       }
-      if !fresh { try await resume(running.directory) }
+      if !fresh { try await resume(running.directory, loaded) }
       if detach {
         print("\(lesson.id) is running (\(running.record.accelerator.uppercased()), kernel \(running.record.kernel)).")
         print("  qlearn attach \(lesson.id)    the guest console")
@@ -58,13 +59,13 @@ extension QLearn {
         print("  qlearn stop \(lesson.id)      shut it down")
         return
       }
-      try await ConsoleSession(directory: running.directory, course: course).run()
+      try await ConsoleSession(directory: running.directory, course: course, lesson: loaded).run()
     }
 
     /// A lesson the learner has progressed in: the new VM is brought to the first step not passed, applying the
     /// reference solutions of the steps before it, one line per step.
-    private func resume(_ directory: SessionDirectory) async throws {
-      let session = try GradingContext.open(directory: directory, course: course)
+    private func resume(_ directory: SessionDirectory, _ lesson: LoadedLesson?) async throws {
+      let session = try GradingContext.open(directory: directory, lesson: lesson, course: course)
       guard let store = session.store, let target = try StepReplay.resumePoint(session.lesson, store: store) else { return }
       let steps = Array(session.lesson.steps.prefix { $0.id != target.id })
       printError(
@@ -85,8 +86,10 @@ extension QLearn {
     }
 
     /// The VM is up either way; a learner whose kernel cannot do the lesson should hear it now, not after the steps fail.
-    private func warnAboutGuestRequirements(_ directory: SessionDirectory) async {
-      guard let session = try? GradingContext.open(directory: directory, course: course, recordProgress: false),
+    private func warnAboutGuestRequirements(_ directory: SessionDirectory, _ lesson: LoadedLesson?) async {
+      guard
+        let session = try? GradingContext.open(
+          directory: directory, lesson: lesson, course: course, recordProgress: false),
         !session.lesson.guestRequires.isEmpty
       else { return }
       do {
