@@ -72,8 +72,8 @@ public struct GradingSession: Sendable {
     return baseline
   }
 
-  /// Makes `step` current (nil: the lesson is finished): records it, snapshots the guest as its baseline, and forgets
-  /// the previous step's answer so that an old answer cannot pass a new question.
+  /// Makes `step` current (nil: the lesson is finished): records it, snapshots the guest as its baseline, forgets
+  /// the previous step's answer so that an old answer cannot pass a new question, and saves the step's checkpoint.
   public func move(to step: Step?) async throws {
     var record = try await live.ensureRunning()
     if let step {
@@ -87,6 +87,7 @@ public struct GradingSession: Sendable {
     record.step = step?.id
     record.stepStartedAt = Date()
     try directory.write(record)
+    await StepCheckpoints.afterMove(to: step, in: self)
   }
 
   // MARK: Grading

@@ -64,15 +64,17 @@ public final class QMPClient: Sendable {
   /// Runs a QMP command and returns its `return` member.
   ///
   /// Throws ``QMPError/commandFailed(command:class:desc:)`` when QEMU answers with `error`, ``QMPError/timedOut(command:timeout:)``
-  /// and ``QMPError/vmGone(path:)``.
+  /// and ``QMPError/vmGone(path:)``. `passing` attaches an open descriptor to the command (`SCM_RIGHTS`), as `getfd`
+  /// and `add-fd` expect; the caller keeps its own copy and closes it.
   @discardableResult
-  public func execute(_ command: String, arguments: [String: JSONValue]? = nil, timeout: Duration = .seconds(3))
-    async throws -> JSONValue
-  {
+  public func execute(
+    _ command: String, arguments: [String: JSONValue]? = nil, passing descriptor: Int32? = nil,
+    timeout: Duration = .seconds(3)
+  ) async throws -> JSONValue {
     let deadline = ContinuousClock.now + timeout
     let path = self.path
     return try await connection.perform {
-      try $0.execute(command, arguments: arguments, until: deadline, timeout: timeout, path: path)
+      try $0.execute(command, arguments: arguments, passing: descriptor, until: deadline, timeout: timeout, path: path)
     }
   }
 
@@ -133,15 +135,19 @@ extension QMPClient {
     init(channel: JSONLineChannel) { self.channel = channel }
 
     mutating func execute(
-      _ command: String, arguments: [String: JSONValue]?, until deadline: ContinuousClock.Instant, timeout: Duration,
-      path: String
+      _ command: String, arguments: [String: JSONValue]?, passing descriptor: Int32? = nil,
+      until deadline: ContinuousClock.Instant, timeout: Duration, path: String
     ) throws -> JSONValue {
       let id = "qlearn-\(nextID)"
       nextID += 1
       var request: [String: JSONValue] = ["execute": .string(command), "id": .string(id)]
       if let arguments { request["arguments"] = .object(arguments) }
       do {
-        try channel.send(.object(request), until: deadline)
+        if let descriptor {
+          try channel.socket.sendPassing(Array((JSONValue.object(request).compactString + "\n").utf8), descriptor: descriptor, until: deadline)
+        } else {
+          try channel.send(.object(request), until: deadline)
+        }
       } catch {
         throw Self.translate(error, path: path, waitingFor: command, timeout: timeout)
       }

@@ -118,6 +118,8 @@ public struct WarmPool: Sendable {
     do {
       let qmp = try await QMPClient.connect(path: running.directory.layout.qmpSocket.path)
       defer { qmp.close() }
+      // The first step's checkpoint is saved now, untimed, and goes with the folder to the learner who adopts it.
+      if let first = lesson.steps.first { await StepCheckpoints.take(step: first.id, session: slot, qmp: qmp) }
       try await qmp.execute("stop")
       // QMP `stop` alone leaves QEMU 7.2's main loop polling every millisecond in some runs (a timer on a clock that
       // stopped with the guest: measured 16 ticks in 5 s); a stopped process uses none. Adoption continues it first.
@@ -213,6 +215,7 @@ public struct WarmPool: Sendable {
         continue  // another start took it first
       }
       try? FileManager.default.removeItem(at: slot.ticketFile)
+      try? CheckpointRestorer.relocateArgv(in: target, from: slot.directory.url)
       let started = ContinuousClock.now
       do {
         record.startedAt = Date()

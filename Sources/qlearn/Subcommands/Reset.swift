@@ -5,11 +5,25 @@ import QLearnKit
 extension QLearn {
   struct Reset: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Forget your progress in one lesson (its attempts, hints, skips and answers).",
-      discussion: "Asks for confirmation on a terminal; give --yes to skip the question (required when not on a terminal).")
+      abstract: "Forget your progress in a lesson, or (--step) bring its VM back to the start of a step.",
+      discussion: """
+        qlearn reset LESSON forgets your progress in LESSON (its attempts, hints, skips and answers); it asks for \
+        confirmation on a terminal, and --yes skips the question (required when not on a terminal).
 
-    @Argument(help: "The lesson id.")
-    var lesson: String
+        qlearn reset --step [STEP] [--lesson LESSON] leaves your progress alone and brings the running VM back to the \
+        state it was in when STEP (default: the current step) began: from the checkpoint saved then when there is \
+        one, else by a fresh boot and the reference solutions of the steps before it. It prints which and how long it \
+        took.
+        """)
+
+    @Argument(help: ArgumentHelp("The lesson id; with --step, the step id (default: the current step).", valueName: "lesson-or-step"))
+    var target: String?
+
+    @Flag(help: "Reset the VM to the start of a step instead of forgetting progress.")
+    var step = false
+
+    @Option(help: ArgumentHelp("With --step: the lesson (default: the only running one).", valueName: "id"))
+    var lesson: String?
 
     @Flag(name: .shortAndLong, help: "Do not ask for confirmation.")
     var yes = false
@@ -17,6 +31,11 @@ extension QLearn {
     @OptionGroup var course: CourseOptions
 
     func run() async throws {
+      if step { return try await StepResetRunner.run(step: target, lesson: lesson, course: course) }
+      guard let lesson = target, self.lesson == nil else {
+        throw ValidationError(
+          "Name the lesson whose progress to forget (`qlearn reset LESSON`), or give --step to reset the VM to a step's start.")
+      }
       // A lesson id that no longer has a file can still be reset, so that stale progress can be cleared.
       let store = try ProgressStore(directory: course.paths.data)
       let known = course.course().lesson(lesson) != nil

@@ -47,6 +47,9 @@ extension QLearn {
       if running.adopted, WarmPool.refillsAfterAdoption() { PoolRefill.start([lesson.id], boot: boot, course: course) }
       let loaded = GradingContext.load(lesson, course: course)
       await warnAboutGuestRequirements(running.directory, loaded)
+      if case .blocked(let why)? = await StepCheckpoints.takeAtBoot(running.directory, lesson: lesson) {
+        printError("note: QEMU cannot save this machine (\(why)), so `qlearn reset --step` boots it afresh and replays the steps before.")
+      }
       if !fresh { try await resume(running.directory, loaded) }
       if detach {
         print("\(lesson.id) is running (\(running.record.accelerator.uppercased()), kernel \(running.record.kernel)).")
