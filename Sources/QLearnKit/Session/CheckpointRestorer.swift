@@ -104,7 +104,7 @@ public struct CheckpointRestorer: Sendable {
 
   private func restoreBaseline(from folder: URL) throws {
     let saved = folder.appendingPathComponent(Checkpoint.baselineName)
-    let target = StepBaseline.file(in: session)
+    let target = session.baselineFile
     try? FileManager.default.removeItem(at: target)
     if FileManager.default.fileExists(atPath: saved.path) { try FileManager.default.copyItem(at: saved, to: target) }
   }

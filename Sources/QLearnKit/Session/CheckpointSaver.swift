@@ -109,7 +109,7 @@ public struct CheckpointSaver: Sendable {
     for name in names.sorted() where name.hasPrefix("disk-") {
       try Self.copySparse(session.url.appendingPathComponent(name), to: folder.appendingPathComponent(name), lesson: session.lesson)
     }
-    let baseline = StepBaseline.file(in: session)
+    let baseline = session.baselineFile
     if FileManager.default.fileExists(atPath: baseline.path) {
       try FileManager.default.copyItem(at: baseline, to: folder.appendingPathComponent(Checkpoint.baselineName))
     }

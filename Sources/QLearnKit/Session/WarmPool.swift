@@ -119,7 +119,10 @@ public struct WarmPool: Sendable {
       let qmp = try await QMPClient.connect(path: running.directory.layout.qmpSocket.path)
       defer { qmp.close() }
       // The first step's checkpoint is saved now, untimed, and goes with the folder to the learner who adopts it.
-      if let first = lesson.steps.first { await StepCheckpoints.take(step: first.id, session: slot, qmp: qmp) }
+      if let first = lesson.steps.first {
+        _ = try? await CheckpointSaver(session: slot).save(
+          step: first.id, stepStartedAt: (try? slot.readRecord())?.stepStartedAt, qmp: qmp)
+      }
       try await qmp.execute("stop")
       // QMP `stop` alone leaves QEMU 7.2's main loop polling every millisecond in some runs (a timer on a clock that
       // stopped with the guest: measured 16 ticks in 5 s); a stopped process uses none. Adoption continues it first.
