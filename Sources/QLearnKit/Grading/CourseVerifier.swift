@@ -29,7 +29,9 @@ public struct CourseVerifier: Sendable {
     verifier.runtime = runtime
     var poolPaths = verifier.paths
     poolPaths.runtime = runtime
-    let ahead = LookAhead(pool: WarmPool(paths: poolPaths), options: verifier.options, depth: lookAhead ? jobs : 0)
+    var pool = WarmPool(paths: poolPaths)
+    pool.checkpoints = false
+    let ahead = LookAhead(pool: pool, options: verifier.options, depth: lookAhead ? jobs : 0)
     var pending = lessons[...]
     verifier.onBooted = { _ in ahead.bootNext() }
     ahead.queue(Array(pending.dropFirst(jobs)))

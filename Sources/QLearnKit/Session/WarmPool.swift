@@ -47,6 +47,9 @@ public struct WarmPool: Sendable {
 
   public var paths: Paths
   public var report: @Sendable (BootEvent) -> Void
+  /// Save the first step's checkpoint of a guest it boots (for `qlearn reset --step` after adoption); verify's
+  /// look-ahead pool, whose guests are never reset, turns it off.
+  public var checkpoints = true
 
   public init(paths: Paths, report: @escaping @Sendable (BootEvent) -> Void = { _ in }) {
     self.paths = paths
@@ -119,7 +122,7 @@ public struct WarmPool: Sendable {
       let qmp = try await QMPClient.connect(path: running.directory.layout.qmpSocket.path)
       defer { qmp.close() }
       // The first step's checkpoint is saved now, untimed, and goes with the folder to the learner who adopts it.
-      if let first = lesson.steps.first {
+      if checkpoints, let first = lesson.steps.first {
         _ = try? await CheckpointSaver(session: slot).save(
           step: first.id, stepStartedAt: (try? slot.readRecord())?.stepStartedAt, qmp: qmp)
       }
