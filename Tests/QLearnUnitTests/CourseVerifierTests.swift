@@ -8,7 +8,7 @@ import Testing
 @Suite struct CourseVerifierShardTests {
   static let course = Course(paths: [Repository.lessons]).lessons
 
-  static func work(_ lessons: [Lesson]) -> Int { lessons.reduce(0) { $0 + 1 + $1.steps.count } }
+  static func work(_ lessons: [Lesson]) -> Int { lessons.reduce(0) { $0 + CourseVerifier.estimatedSeconds($1) } }
 
   @Test(arguments: [1, 2, 3, 4, 7])
   func theSharesCoverTheCourseOnceEachInCourseOrder(count: Int) {
@@ -24,7 +24,7 @@ import Testing
   }
 
   @Test func sharesAreBalancedByWork() {
-    let heaviest = Self.course.map { 1 + $0.steps.count }.max() ?? 0
+    let heaviest = Self.course.map(CourseVerifier.estimatedSeconds).max() ?? 0
     let loads = (1...4).map { Self.work(CourseVerifier.shard(Self.course, index: $0, of: 4)) }
     #expect(loads.max()! - loads.min()! <= heaviest, "loads \(loads)")
     #expect(loads.allSatisfy { $0 > 0 })
@@ -35,5 +35,13 @@ import Testing
     let again = CourseVerifier.shard(Course(paths: [Repository.lessons]).lessons, index: 2, of: 3).map(\.id)
     #expect(first == again)
     #expect(CourseVerifier.shard(Self.course, index: 1, of: 1).map(\.id) == Self.course.map(\.id))
+  }
+
+  @Test func sideBySideTheLongestLessonGoesFirst() throws {
+    let order = CourseVerifier.longestFirst(Self.course)
+    let pm = try #require(Self.course.first { $0.id == "pm-suspend" })
+    #expect(order.first?.id == pm.id, "pm-suspend waits \(CourseVerifier.estimatedSeconds(pm)) s in its solutions")
+    #expect(zip(order, order.dropFirst()).allSatisfy { CourseVerifier.estimatedSeconds($0) >= CourseVerifier.estimatedSeconds($1) })
+    #expect(Set(order.map(\.id)) == Set(Self.course.map(\.id)))
   }
 }

@@ -32,7 +32,8 @@ public struct CourseVerifier: Sendable {
     var pool = WarmPool(paths: poolPaths)
     pool.checkpoints = false
     let ahead = LookAhead(pool: pool, options: verifier.options, depth: lookAhead ? jobs : 0)
-    var pending = lessons[...]
+    // Longest first when lessons run side by side, so the run does not end with one long lesson alone on the machine.
+    var pending = (jobs > 1 ? Self.longestFirst(lessons) : lessons)[...]
     verifier.onBooted = { _ in ahead.bootNext() }
     ahead.queue(Array(pending.dropFirst(jobs)))
     let configured = verifier
@@ -55,8 +56,25 @@ public struct CourseVerifier: Sendable {
     return reports
   }
 
+  /// A rough cost of verifying `lesson`, in seconds of this kind of host: a boot, each step's grading and solution, and
+  /// the pauses its solutions wait out (`wait:`), which dominate the slowest lessons.
+  public static func estimatedSeconds(_ lesson: Lesson) -> Int {
+    let waits = lesson.steps.flatMap(\.solution).reduce(0) { total, action in
+      if case .wait(let seconds) = action { total + seconds } else { total }
+    }
+    return 4 + 2 * lesson.steps.count + waits
+  }
+
+  /// `lessons` by ``estimatedSeconds(_:)``, longest first; equal ones keep their order.
+  static func longestFirst(_ lessons: [Lesson]) -> [Lesson] {
+    lessons.enumerated().sorted { a, b in
+      let (x, y) = (estimatedSeconds(a.element), estimatedSeconds(b.element))
+      return x != y ? x > y : a.offset < b.offset
+    }.map(\.element)
+  }
+
   /// The lessons of shard `index` (1-based) of `count`: lessons are dealt, in course order, to the shard with the
-  /// least work so far (a lesson's work counted as one boot plus its steps), ties to the lower shard. Deterministic, so
+  /// least work so far (a lesson's work is its ``estimatedSeconds(_:)``), ties to the lower shard. Deterministic, so
   /// each CI runner computes its own share from the same course; every lesson lands in exactly one shard, and a shard
   /// keeps course order.
   public static func shard(_ lessons: [Lesson], index: Int, of count: Int) -> [Lesson] {
@@ -65,7 +83,7 @@ public struct CourseVerifier: Sendable {
     var chosen: [Lesson] = []
     for lesson in lessons {
       let lightest = load.indices.min { load[$0] < load[$1] || (load[$0] == load[$1] && $0 < $1) } ?? 0
-      load[lightest] += 1 + lesson.steps.count
+      load[lightest] += estimatedSeconds(lesson)
       if lightest == index - 1 { chosen.append(lesson) }
     }
     return chosen

@@ -19,7 +19,8 @@ extension QLearn {
           qlearn verify --all --shard 2/4 --format junit > verify-2.xml
 
         While lessons are graded, the next one boots ahead into a pool of the run's own (paused until its turn), \
-        which hides most of its boot: `--no-look-ahead` turns that off.
+        which hides most of its boot: `--no-look-ahead` turns that off. With -j above 1 the lessons expected to take \
+        longest (their steps and the waits in their solutions) start first, so the run does not end with one alone.
         """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, tap, junit }
@@ -39,7 +40,7 @@ extension QLearn {
     @Option(
       help: ArgumentHelp(
         "Verify only share I of N (1-based) of the selected lessons, for CI runners that split the course: lessons are "
-          + "dealt in course order to the share with the least work so far (one boot plus its steps), so every runner "
+          + "dealt in course order to the share with the least estimated work so far (a boot, its steps, and the waits in its solutions), so every runner "
           + "computes the same split.",
         valueName: "I/N"))
     var shard: Shard?
