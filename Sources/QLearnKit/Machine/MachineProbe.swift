@@ -181,17 +181,13 @@ public struct MachineProbe: Sendable, Codable, Equatable {
     guard !functions.isEmpty else { return [:] }
     var commands: [(String, [String: Any]?)] = []
     for (slot, function) in functions {
-      let address = 0x8000_0000 | (slot << 11) | (function << 8) | 0x08
-      commands.append(("human-monitor-command", ["command-line": "o /w 0xcf8 0x" + String(address, radix: 16)]))
+      commands.append(("human-monitor-command", ["command-line": "o /w 0xcf8 " + configAddress(0, slot, function, 0x08)]))
       commands.append(("human-monitor-command", ["command-line": "i /w 0xcfc"]))
     }
     let batch = try QMPBatch.run(binary: binary, arguments: argv, commands: commands)
     var registers: [Int: Int] = [:]
     for (index, (slot, function)) in functions.enumerated() where 2 * index + 1 < batch.replies.count {
-      guard case .value(let text as String) = batch.replies[2 * index + 1],
-        let hex = text.split(separator: "=").last.map({ String($0).filter { !$0.isWhitespace && !$0.isNewline } }),
-        let value = Int(hex.dropFirst(2), radix: 16), value != 0xFFFF_FFFF
-      else { continue }
+      guard let value = register(batch.replies[2 * index + 1]) else { continue }
       registers[slot * 8 + function] = value
     }
     return registers
@@ -244,13 +240,20 @@ public struct MachineProbe: Sendable, Codable, Equatable {
     guard !reads.isEmpty else { return }
     let result = try QMPBatch.run(binary: binary, arguments: argv, commands: commands)
     for (index, reply) in reads where reply < result.replies.count {
-      guard case .value(let text as String) = result.replies[reply],
-        let hex = text.split(separator: "=").last.map({ String($0).filter { !$0.isWhitespace && !$0.isNewline } }),
-        let value = Int(hex.dropFirst(2), radix: 16), value != 0xFFFF_FFFF
-      else { continue }
+      guard let value = register(result.replies[reply]) else { continue }
       probe.functions[index].classCode = value >> 16
       probe.functions[index].progIF = (value >> 8) & 0xFF
     }
+  }
+
+  /// The value an HMP `i /w 0xcfc` printed (the hex after its last `=`), or nil for no function there (all ones) or no
+  /// answer.
+  static func register(_ reply: QMPBatch.Reply) -> Int? {
+    guard case .value(let text as String) = reply,
+      let hex = text.split(separator: "=").last.map({ String($0).filter { !$0.isWhitespace && !$0.isNewline } }),
+      let value = Int(hex.dropFirst(2), radix: 16), value != 0xFFFF_FFFF
+    else { return nil }
+    return value
   }
 
   static func configAddress(_ bus: Int, _ slot: Int, _ function: Int, _ register: Int) -> String {
